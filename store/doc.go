@@ -1,0 +1,29 @@
+// Package store keeps feedfold's state in a single bbolt file: feeds, items,
+// the links between duplicate items, dedupe fingerprints and per-feed learned
+// boilerplate. It is the only package that imports bbolt.
+//
+// Every use case runs in one transaction (DB.View / DB.Update hand the caller
+// a *Tx whose methods keep the secondary indexes consistent), so a crash at
+// any instant leaves either all of a poll's writes or none of them.
+//
+// Bucket layout (all ids are 8-byte big-endian uint64 from NextSequence):
+//
+//	meta            "schema" -> uint64 schema version
+//	feeds           feed id -> Feed (JSON)
+//	feed_urls       feed URL -> feed id
+//	items           item id -> Item (JSON)
+//	item_keys       feed id | item key -> item id       (upsert by GUID)
+//	item_time       published | item id -> nil          (newest-first listing)
+//	item_feed_time  feed id | published | item id -> nil (per-feed listing, retention by count)
+//	item_seen       first seen | item id -> nil         (retention by age)
+//	item_urls       normalised URL -> item id           (same-url duplicates)
+//	links           copy id -> Link (JSON)              (copy -> canonical)
+//	cluster         canonical id | copy id -> nil       (members of a cluster)
+//	sigs            item id -> dedupe signature (opaque bytes; may outlive the item)
+//	boilerplate     feed id -> learned boilerplate state (opaque bytes)
+//	users           user id -> User (JSON); user_names: name -> user id
+//	item_state      user id | item id -> flags byte (read, starred)
+//
+// Times in keys are Unix nanoseconds with the sign bit flipped, so byte
+// order equals time order for every representable time.
+package store

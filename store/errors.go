@@ -1,0 +1,16 @@
+package store
+
+import "errors"
+
+// Sentinel errors. Callers branch on them with errors.Is; the HTTP layer maps
+// them to status codes in one place.
+var (
+	// ErrNotFound is returned when a feed, item or user does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrExists is returned when adding a feed whose URL is already subscribed.
+	ErrExists = errors.New("already exists")
+	// ErrLocked is returned by Open when another process holds the database.
+	ErrLocked = errors.New("database is locked by another process")
+	// ErrSchema is returned when the file was written by a newer feedfold.
+	ErrSchema = errors.New("unsupported database schema")
+)

@@ -1,0 +1,270 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// InsertItem stores a new item, assigning it.ID, and indexes it by feed
+// key, time, first-seen time and normalised URL (the URL index keeps the
+// first item that used a URL).
+func (t *Tx) InsertItem(it *Item) error {
+	items := t.b(bucketItems)
+	id, err := items.NextSequence()
+	if err != nil {
+		return fmt.Errorf("insert item: %w", err)
+	}
+	it.ID = id
+	if err := t.putItem(*it); err != nil {
+		return err
+	}
+	if err := t.b(bucketItemKeys).Put(keyFeedString(it.FeedID, it.Key), u64(id)); err != nil {
+		return fmt.Errorf("insert item %d: %w", id, err)
+	}
+	if err := t.indexTimes(*it); err != nil {
+		return err
+	}
+	if err := t.b(bucketItemSeen).Put(keyTimeID(it.FirstSeen, id), nil); err != nil {
+		return fmt.Errorf("insert item %d: %w", id, err)
+	}
+	if it.NormURL != "" {
+		urls := t.b(bucketItemURLs)
+		if urls.Get([]byte(it.NormURL)) == nil {
+			if err := urls.Put([]byte(it.NormURL), u64(id)); err != nil {
+				return fmt.Errorf("insert item %d: %w", id, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (t *Tx) indexTimes(it Item) error {
+	if err := t.b(bucketItemTime).Put(keyTimeID(it.Published, it.ID), nil); err != nil {
+		return fmt.Errorf("index item %d: %w", it.ID, err)
+	}
+	if err := t.b(bucketItemFeedTime).Put(keyFeedTimeID(it.FeedID, it.Published, it.ID), nil); err != nil {
+		return fmt.Errorf("index item %d: %w", it.ID, err)
+	}
+	return nil
+}
+
+func (t *Tx) unindexTimes(it Item) error {
+	if err := t.b(bucketItemTime).Delete(keyTimeID(it.Published, it.ID)); err != nil {
+		return fmt.Errorf("unindex item %d: %w", it.ID, err)
+	}
+	if err := t.b(bucketItemFeedTime).Delete(keyFeedTimeID(it.FeedID, it.Published, it.ID)); err != nil {
+		return fmt.Errorf("unindex item %d: %w", it.ID, err)
+	}
+	return nil
+}
+
+func (t *Tx) putItem(it Item) error {
+	v, err := json.Marshal(it)
+	if err != nil {
+		return fmt.Errorf("encode item %d: %w", it.ID, err)
+	}
+	if err := t.b(bucketItems).Put(u64(it.ID), v); err != nil {
+		return fmt.Errorf("put item %d: %w", it.ID, err)
+	}
+	return nil
+}
+
+// UpdateItem replaces a stored item's content in place (same id, same
+// links), moving its time index entries if its published time changed.
+func (t *Tx) UpdateItem(it Item) error {
+	old, err := t.Item(it.ID)
+	if err != nil {
+		return err
+	}
+	it.FeedID, it.Key, it.FirstSeen = old.FeedID, old.Key, old.FirstSeen
+	if !old.Published.Equal(it.Published) {
+		if err := t.unindexTimes(old); err != nil {
+			return err
+		}
+		if err := t.indexTimes(it); err != nil {
+			return err
+		}
+	}
+	return t.putItem(it)
+}
+
+// Item returns the item with the given id, or ErrNotFound.
+func (t *Tx) Item(id uint64) (Item, error) {
+	var it Item
+	v := t.b(bucketItems).Get(u64(id))
+	if v == nil {
+		return it, fmt.Errorf("item %d: %w", id, ErrNotFound)
+	}
+	if err := json.Unmarshal(v, &it); err != nil {
+		return it, fmt.Errorf("decode item %d: %w", id, err)
+	}
+	return it, nil
+}
+
+// ItemIDByKey returns the id of the feed's item with this key, if stored.
+func (t *Tx) ItemIDByKey(feed uint64, key string) (uint64, bool) {
+	v := t.b(bucketItemKeys).Get(keyFeedString(feed, key))
+	return getU64(v), v != nil
+}
+
+// ItemIDByNormURL returns the first stored item that used this normalised URL.
+func (t *Tx) ItemIDByNormURL(u string) (uint64, bool) {
+	if u == "" {
+		return 0, false
+	}
+	v := t.b(bucketItemURLs).Get([]byte(u))
+	return getU64(v), v != nil
+}
+
+// FeedItemIDs returns the ids of a feed's items, oldest published first.
+func (t *Tx) FeedItemIDs(feed uint64) ([]uint64, error) {
+	var ids []uint64
+	c := t.b(bucketItemFeedTime).Cursor()
+	p := u64(feed)
+	for k, _ := c.Seek(p); k != nil && hasPrefix(k, p); k, _ = c.Next() {
+		ids = append(ids, getU64(k[16:]))
+	}
+	return ids, nil
+}
+
+// CountItems returns the number of stored items.
+func (t *Tx) CountItems() int { return t.b(bucketItems).Stats().KeyN }
+
+// DeleteItem removes an item and every index entry that points at it. If it
+// was the canonical item of a cluster, the earliest-published remaining copy
+// becomes canonical; if it was a copy, its link goes. With dropSignature the
+// dedupe signature goes too (otherwise it is kept so later copies still find
+// the story).
+func (t *Tx) DeleteItem(id uint64, dropSignature bool) error {
+	it, err := t.Item(id)
+	if err != nil {
+		return err
+	}
+	if err := t.detach(id); err != nil {
+		return err
+	}
+	if err := t.unindexTimes(it); err != nil {
+		return err
+	}
+	if err := t.b(bucketItemSeen).Delete(keyTimeID(it.FirstSeen, id)); err != nil {
+		return fmt.Errorf("delete item %d: %w", id, err)
+	}
+	if err := t.b(bucketItemKeys).Delete(keyFeedString(it.FeedID, it.Key)); err != nil {
+		return fmt.Errorf("delete item %d: %w", id, err)
+	}
+	if it.NormURL != "" {
+		urls := t.b(bucketItemURLs)
+		if getU64(urls.Get([]byte(it.NormURL))) == id {
+			if err := urls.Delete([]byte(it.NormURL)); err != nil {
+				return fmt.Errorf("delete item %d: %w", id, err)
+			}
+		}
+	}
+	if err := t.deleteItemState(id); err != nil {
+		return err
+	}
+	if dropSignature {
+		if err := t.b(bucketSigs).Delete(u64(id)); err != nil {
+			return fmt.Errorf("delete item %d: %w", id, err)
+		}
+	}
+	return t.b(bucketItems).Delete(u64(id))
+}
+
+// ItemQuery selects items for listing.
+type ItemQuery struct {
+	Feed   uint64    // 0: all feeds
+	Before time.Time // zero: no upper bound (exclusive, by published time)
+	// BeforeID breaks ties with Before for cursor pagination: items published
+	// exactly at Before are listed only when their id is below BeforeID.
+	BeforeID uint64
+	Limit    int // 0: no limit
+	// All lists copies too; by default only canonical items are listed.
+	All bool
+}
+
+// Items calls fn for each matching item, newest published first, until fn
+// returns false or Limit items were visited.
+func (t *Tx) Items(q ItemQuery, fn func(Item) bool) error {
+	var (
+		c      = t.b(bucketItemTime).Cursor()
+		prefix []byte
+		off    = 0
+	)
+	if q.Feed != 0 {
+		c = t.b(bucketItemFeedTime).Cursor()
+		prefix = u64(q.Feed)
+		off = 8
+	}
+	var k []byte
+	if !q.Before.IsZero() {
+		seek := append(append([]byte(nil), prefix...), keyTimeID(q.Before, q.BeforeID)...)
+		k, _ = c.Seek(seek)
+		if k == nil {
+			k, _ = c.Last()
+		}
+		for k != nil && string(k) >= string(seek) {
+			k, _ = c.Prev()
+		}
+	} else if prefix != nil {
+		next := u64(q.Feed + 1)
+		k, _ = c.Seek(next)
+		if k == nil {
+			k, _ = c.Last()
+		} else {
+			k, _ = c.Prev()
+		}
+	} else {
+		k, _ = c.Last()
+	}
+	links := t.b(bucketLinks)
+	n := 0
+	for ; k != nil && hasPrefix(k, prefix); k, _ = c.Prev() {
+		id := getU64(k[off+8:])
+		if !q.All && links.Get(u64(id)) != nil {
+			continue
+		}
+		it, err := t.Item(id)
+		if err != nil {
+			return err
+		}
+		n++
+		if !fn(it) || (q.Limit > 0 && n >= q.Limit) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// ItemsSeenBefore returns the ids of items first seen before cutoff, oldest
+// first, at most limit of them (0: all).
+func (t *Tx) ItemsSeenBefore(cutoff time.Time, limit int) []uint64 {
+	var ids []uint64
+	c := t.b(bucketItemSeen).Cursor()
+	end := keyTimeID(cutoff, 0)
+	for k, _ := c.First(); k != nil && string(k) < string(end); k, _ = c.Next() {
+		ids = append(ids, getU64(k[8:]))
+		if limit > 0 && len(ids) >= limit {
+			break
+		}
+	}
+	return ids
+}
+
+// PutSignature stores an item's dedupe signature.
+func (t *Tx) PutSignature(id uint64, sig []byte) error {
+	if err := t.b(bucketSigs).Put(u64(id), sig); err != nil {
+		return fmt.Errorf("put signature %d: %w", id, err)
+	}
+	return nil
+}
+
+// Signature returns an item's dedupe signature, or nil.
+func (t *Tx) Signature(id uint64) []byte { return clone(t.b(bucketSigs).Get(u64(id))) }
+
+// ForEachSignature calls fn for every stored signature in id order. The
+// bytes are only valid during the call.
+func (t *Tx) ForEachSignature(fn func(id uint64, sig []byte) error) error {
+	return t.b(bucketSigs).ForEach(func(k, v []byte) error { return fn(getU64(k), v) })
+}

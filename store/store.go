@@ -1,0 +1,172 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// SchemaVersion is the layout this code reads and writes. Open migrates
+// older files forward, one step at a time, inside a single transaction.
+const SchemaVersion = 1
+
+// migrations[i] upgrades a file from schema i to i+1. Version 0 is an empty
+// file: the first migration creates every bucket.
+var migrations = []func(*bolt.Tx) error{
+	func(tx *bolt.Tx) error {
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("create bucket %s: %w", b, err)
+			}
+		}
+		return nil
+	},
+}
+
+// Options tune Open. The zero value is usable.
+type Options struct {
+	// LockTimeout bounds the wait for another process to release the file.
+	// Zero means 2 seconds: long enough to ride out a short-lived command,
+	// short enough that a user never mistakes the wait for a hang.
+	LockTimeout time.Duration
+	// ReadOnly opens with a shared lock; writes fail.
+	ReadOnly bool
+	// NoSync skips fsync on commit. Only for tests and benchmarks that
+	// measure something else: a crash may then lose acknowledged writes.
+	NoSync bool
+}
+
+// DB is an open feedfold database. It is safe for concurrent use: any number
+// of View transactions run alongside one Update.
+type DB struct {
+	bolt *bolt.DB
+	path string
+}
+
+// Open opens (creating it 0600 if absent) the database at path, migrating it
+// to SchemaVersion. It returns an error wrapping ErrLocked when another
+// process holds the file, and ErrSchema when the file is newer than this code.
+func Open(path string, opts Options) (*DB, error) {
+	timeout := opts.LockTimeout
+	if timeout == 0 {
+		timeout = 2 * time.Second
+	}
+	b, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:      timeout,
+		ReadOnly:     opts.ReadOnly,
+		NoSync:       opts.NoSync,
+		FreelistType: bolt.FreelistMapType,
+	})
+	if err != nil {
+		if errors.Is(err, bolt.ErrTimeout) {
+			return nil, fmt.Errorf("open %s: %w (waited %s; is `feedfold serve` running on it? stop it, or use a different --db)", path, ErrLocked, timeout)
+		}
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	d := &DB{bolt: b, path: path}
+	if !opts.ReadOnly {
+		if err := d.migrate(); err != nil {
+			b.Close()
+			return nil, err
+		}
+	} else if err := d.checkSchema(); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func (d *DB) checkSchema() error {
+	return d.bolt.View(func(tx *bolt.Tx) error {
+		v := schemaOf(tx)
+		if v != SchemaVersion {
+			return fmt.Errorf("open %s: schema %d, this feedfold reads %d: %w", d.path, v, SchemaVersion, ErrSchema)
+		}
+		return nil
+	})
+}
+
+func schemaOf(tx *bolt.Tx) uint64 {
+	m := tx.Bucket(bucketMeta)
+	if m == nil {
+		return 0
+	}
+	return getU64(m.Get([]byte("schema")))
+}
+
+func (d *DB) migrate() error {
+	return d.bolt.Update(func(tx *bolt.Tx) error {
+		v := schemaOf(tx)
+		if v > SchemaVersion {
+			return fmt.Errorf("open %s: schema %d is newer than this feedfold (%d): %w", d.path, v, SchemaVersion, ErrSchema)
+		}
+		for ; v < SchemaVersion; v++ {
+			if err := migrations[v](tx); err != nil {
+				return fmt.Errorf("migrate %s to schema %d: %w", d.path, v+1, err)
+			}
+		}
+		return tx.Bucket(bucketMeta).Put([]byte("schema"), u64(SchemaVersion))
+	})
+}
+
+// Close releases the file lock. In-flight transactions finish first.
+func (d *DB) Close() error { return d.bolt.Close() }
+
+// Path is the file the database lives in.
+func (d *DB) Path() string { return d.path }
+
+// View runs fn in a read-only transaction.
+func (d *DB) View(fn func(*Tx) error) error {
+	return d.bolt.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+}
+
+// Update runs fn in a read-write transaction and commits (with fsync) when fn
+// returns nil. Everything fn wrote is durable once Update returns nil.
+func (d *DB) Update(fn func(*Tx) error) error {
+	return d.bolt.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx, writable: true}) })
+}
+
+// Backup writes a consistent snapshot of the database to w. It runs in a
+// read transaction, so writers keep going while it copies.
+func (d *DB) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := d.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("backup %s: %w", d.path, err)
+	}
+	return n, nil
+}
+
+// BackupFile writes a snapshot to path (mode 0600) and syncs it.
+func (d *DB) BackupFile(path string) (int64, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return 0, fmt.Errorf("backup: %w", err)
+	}
+	n, err := d.Backup(f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return n, err
+}
+
+// Tx is one transaction. Its methods keep every secondary index consistent
+// with the records. Values returned from a Tx are copies and stay valid after
+// the transaction ends.
+type Tx struct {
+	tx       *bolt.Tx
+	writable bool
+}
+
+func (t *Tx) b(name []byte) *bolt.Bucket { return t.tx.Bucket(name) }

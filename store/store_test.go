@@ -1,0 +1,242 @@
+package store
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func openTest(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(filepath.Join(t.TempDir(), "test.db"), Options{NoSync: true})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestOpenCreates0600AndLocks(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f.db")
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer db.Close()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("mode = %v, want 0600", st.Mode().Perm())
+	}
+	start := time.Now()
+	_, err = Open(path, Options{LockTimeout: 200 * time.Millisecond})
+	if !errors.Is(err, ErrLocked) {
+		t.Fatalf("second Open error = %v, want ErrLocked", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("second Open took %v, want it bounded by the lock timeout", d)
+	}
+}
+
+func TestSchemaNewerIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f.db")
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.bolt.Update(func(tx *boltTx) error {
+		return tx.Bucket(bucketMeta).Put([]byte("schema"), u64(SchemaVersion+1))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := Open(path, Options{}); !errors.Is(err, ErrSchema) {
+		t.Fatalf("Open newer schema: %v, want ErrSchema", err)
+	}
+}
+
+func TestFeedCRUD(t *testing.T) {
+	db := openTest(t)
+	err := db.Update(func(tx *Tx) error {
+		f := Feed{URL: "https://a.example/feed", Category: "news"}
+		if err := tx.AddFeed(&f); err != nil {
+			return err
+		}
+		if f.ID == 0 {
+			t.Error("AddFeed assigned no id")
+		}
+		dup := Feed{URL: "https://a.example/feed"}
+		if err := tx.AddFeed(&dup); !errors.Is(err, ErrExists) {
+			t.Errorf("AddFeed duplicate: %v, want ErrExists", err)
+		}
+		f.URL = "https://a.example/new"
+		if err := tx.PutFeed(f); err != nil {
+			return err
+		}
+		if _, err := tx.FeedByURL("https://a.example/feed"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("old URL still found: %v", err)
+		}
+		got, err := tx.FeedByURL("https://a.example/new")
+		if err != nil {
+			return err
+		}
+		if got.ID != f.ID || got.Category != "news" {
+			t.Errorf("FeedByURL = %+v", got)
+		}
+		return tx.DeleteFeed(f.ID)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.View(func(tx *Tx) error {
+		fs, _ := tx.Feeds()
+		if len(fs) != 0 {
+			t.Errorf("feeds after delete = %d", len(fs))
+		}
+		return nil
+	})
+}
+
+func addItems(t *testing.T, db *DB, feed uint64, n int, base time.Time) []uint64 {
+	t.Helper()
+	var ids []uint64
+	err := db.Update(func(tx *Tx) error {
+		for i := 0; i < n; i++ {
+			it := Item{FeedID: feed, Key: "k" + string(rune('a'+i)), Title: "t", Published: base.Add(time.Duration(i) * time.Hour), FirstSeen: base}
+			if err := tx.InsertItem(&it); err != nil {
+				return err
+			}
+			ids = append(ids, it.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func TestItemsNewestFirstAndCanonicalOnly(t *testing.T) {
+	db := openTest(t)
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	a := addItems(t, db, 1, 3, base)
+	b := addItems(t, db, 2, 2, base.Add(30*time.Minute))
+	// b[1] (published base+1h30) is a copy of a[0].
+	if err := db.Update(func(tx *Tx) error {
+		return tx.SetCluster(a[0], []Link{{Copy: b[1], Original: a[0], Reason: "simhash", Distance: 2}})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var got []uint64
+	db.View(func(tx *Tx) error {
+		return tx.Items(ItemQuery{}, func(it Item) bool { got = append(got, it.ID); return true })
+	})
+	want := []uint64{a[2], a[1], b[0], a[0]}
+	if !equalIDs(got, want) {
+		t.Errorf("canonical newest first = %v, want %v", got, want)
+	}
+	got = nil
+	db.View(func(tx *Tx) error {
+		return tx.Items(ItemQuery{Feed: 1, Limit: 2}, func(it Item) bool { got = append(got, it.ID); return true })
+	})
+	if !equalIDs(got, []uint64{a[2], a[1]}) {
+		t.Errorf("feed 1 limit 2 = %v", got)
+	}
+	// Cursor: items strictly older than a[1].
+	got = nil
+	db.View(func(tx *Tx) error {
+		it, _ := tx.Item(a[1])
+		return tx.Items(ItemQuery{Before: it.Published, BeforeID: it.ID}, func(it Item) bool { got = append(got, it.ID); return true })
+	})
+	if !equalIDs(got, []uint64{b[0], a[0]}) {
+		t.Errorf("before a[1] = %v", got)
+	}
+}
+
+func TestReRootKeepsStateAndDeleteReroots(t *testing.T) {
+	db := openTest(t)
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	ids := addItems(t, db, 1, 3, base)
+	copyID, orig, third := ids[1], ids[0], ids[2]
+	err := db.Update(func(tx *Tx) error {
+		// copy arrived first and is canonical, read by the user.
+		if err := tx.SetCluster(copyID, []Link{{Copy: third, Original: copyID, Reason: "simhash"}}); err != nil {
+			return err
+		}
+		if err := tx.SetItemFlags(0, copyID, Read|Starred, 0); err != nil {
+			return err
+		}
+		// the true original arrives: the cluster is re-linked to it.
+		return tx.SetCluster(orig, []Link{
+			{Copy: copyID, Original: orig, Reason: "attribution"},
+			{Copy: third, Original: orig, Reason: "simhash"},
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.View(func(tx *Tx) error {
+		if r := tx.Root(third); r != orig {
+			t.Errorf("root of third = %d, want %d", r, orig)
+		}
+		if f := tx.ItemFlags(0, orig); f != Read|Starred {
+			t.Errorf("state of new original = %v, want read+starred", f)
+		}
+		if n := len(tx.Copies(orig)); n != 2 {
+			t.Errorf("copies = %d, want 2", n)
+		}
+		if n := len(tx.Copies(copyID)); n != 0 {
+			t.Errorf("old root still has %d copies", n)
+		}
+		return nil
+	})
+	if err := db.Update(func(tx *Tx) error { return tx.DeleteItem(orig, true) }); err != nil {
+		t.Fatal(err)
+	}
+	db.View(func(tx *Tx) error {
+		// copyID (published earlier than third) takes over.
+		if r := tx.Root(third); r != copyID {
+			t.Errorf("after delete, root of third = %d, want %d", r, copyID)
+		}
+		if tx.Root(copyID) != copyID {
+			t.Error("new root is still linked")
+		}
+		return nil
+	})
+}
+
+func TestBackupIsOpenable(t *testing.T) {
+	db := openTest(t)
+	addItems(t, db, 1, 5, time.Now())
+	out := filepath.Join(t.TempDir(), "backup.db")
+	if _, err := db.BackupFile(out); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(out, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("open backup: %v", err)
+	}
+	defer b.Close()
+	b.View(func(tx *Tx) error {
+		if n := tx.CountItems(); n != 5 {
+			t.Errorf("backup items = %d, want 5", n)
+		}
+		return nil
+	})
+}
+
+func equalIDs(a, b []uint64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
