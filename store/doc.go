@@ -12,7 +12,7 @@
 //	feeds           feed id -> Feed (JSON)
 //	feed_urls       feed URL -> feed id
 //	items           item id -> Item (JSON)
-//	item_keys       feed id | item key -> item id       (upsert by GUID)
+//	item_keys       feed id | item key -> item id | content hash (upsert by GUID)
 //	item_time       published | item id -> nil          (newest-first listing)
 //	item_feed_time  feed id | published | item id -> nil (per-feed listing, retention by count)
 //	item_seen       first seen | item id -> nil         (retention by age)

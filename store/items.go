@@ -19,7 +19,7 @@ func (t *Tx) InsertItem(it *Item) error {
 	if err := t.putItem(*it); err != nil {
 		return err
 	}
-	if err := t.b(bucketItemKeys).Put(keyFeedString(it.FeedID, it.Key), u64(id)); err != nil {
+	if err := t.b(bucketItemKeys).Put(keyFeedString(it.FeedID, it.Key), keyPair(id, it.Hash)); err != nil {
 		return fmt.Errorf("insert item %d: %w", id, err)
 	}
 	if err := t.indexTimes(*it); err != nil {
@@ -78,6 +78,11 @@ func (t *Tx) UpdateItem(it Item) error {
 		return err
 	}
 	it.FeedID, it.Key, it.FirstSeen = old.FeedID, old.Key, old.FirstSeen
+	if old.Hash != it.Hash {
+		if err := t.b(bucketItemKeys).Put(keyFeedString(it.FeedID, it.Key), keyPair(it.ID, it.Hash)); err != nil {
+			return fmt.Errorf("update item %d: %w", it.ID, err)
+		}
+	}
 	if !old.Published.Equal(it.Published) {
 		if err := t.unindexTimes(old); err != nil {
 			return err
@@ -102,10 +107,15 @@ func (t *Tx) Item(id uint64) (Item, error) {
 	return it, nil
 }
 
-// ItemIDByKey returns the id of the feed's item with this key, if stored.
-func (t *Tx) ItemIDByKey(feed uint64, key string) (uint64, bool) {
+// ItemIDByKey returns the id and content hash of the feed's item with this
+// key, if stored. The hash lets a poll skip unchanged items without
+// decoding them.
+func (t *Tx) ItemIDByKey(feed uint64, key string) (id, hash uint64, ok bool) {
 	v := t.b(bucketItemKeys).Get(keyFeedString(feed, key))
-	return getU64(v), v != nil
+	if len(v) < 16 {
+		return 0, 0, false
+	}
+	return getU64(v), getU64(v[8:]), true
 }
 
 // ItemIDByNormURL returns the first stored item that used this normalised URL.

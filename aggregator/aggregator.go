@@ -1,0 +1,147 @@
+package aggregator
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/feedfold/feedfold/dedupe"
+	"github.com/feedfold/feedfold/store"
+)
+
+// Options configure an Aggregator. Zero values take the documented defaults.
+type Options struct {
+	Fetch FetchOptions
+	// Workers bounds concurrent fetches across all hosts (default 8: enough
+	// to hide network latency, few enough that parsing keeps both cores busy
+	// without thrashing).
+	Workers int
+	// PerHost bounds concurrent fetches to one host (default 2), so 500
+	// feeds on one server are fetched politely.
+	PerHost int
+	// MinInterval and MaxInterval bound the adaptive polling interval
+	// (defaults 15 minutes and 24 hours).
+	MinInterval, MaxInterval time.Duration
+	// RetentionDays drops items first seen longer ago (0 keeps forever);
+	// RetentionItems keeps at most this many items per feed (0: no cap).
+	// Starred items are never dropped.
+	RetentionDays  int
+	RetentionItems int
+	// Dedupe holds the near-duplicate thresholds.
+	Dedupe dedupe.Config
+	// BatchFeeds is how many fetched feeds one write transaction applies at
+	// most (default 64): one fsync per batch rather than per feed.
+	BatchFeeds int
+	// Now is the clock (default time.Now); tests inject their own.
+	Now func() time.Time
+}
+
+func (o *Options) setDefaults() {
+	if o.Workers <= 0 {
+		o.Workers = 8
+	}
+	if o.PerHost <= 0 {
+		o.PerHost = 2
+	}
+	if o.MinInterval <= 0 {
+		o.MinInterval = 15 * time.Minute
+	}
+	if o.MaxInterval <= 0 {
+		o.MaxInterval = 24 * time.Hour
+	}
+	if o.MaxInterval < o.MinInterval {
+		o.MaxInterval = o.MinInterval
+	}
+	if o.BatchFeeds <= 0 {
+		o.BatchFeeds = 64
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Dedupe.K == 0 {
+		o.Dedupe = dedupe.DefaultConfig()
+	}
+}
+
+// Aggregator polls feeds into a store. One Aggregator owns a database: it
+// keeps the in-memory fingerprint index that mirrors the stored signatures,
+// so two Aggregators must not write the same database.
+type Aggregator struct {
+	db      *store.DB
+	fetcher *Fetcher
+	opts    Options
+	log     *slog.Logger
+
+	// pollMu serialises poll runs: the scheduler and a manual refresh never
+	// fetch the same feed twice at once.
+	pollMu sync.Mutex
+
+	// indexMu guards index. The writer mutates it; nothing else reads it
+	// concurrently today, but the HTTP API's "explain" will.
+	indexMu sync.Mutex
+	index   *dedupe.Index
+
+	rndMu sync.Mutex
+	rnd   *rand.Rand
+}
+
+// New builds an Aggregator over db and loads the fingerprint index from the
+// stored signatures.
+func New(ctx context.Context, db *store.DB, opts Options, log *slog.Logger) (*Aggregator, error) {
+	opts.setDefaults()
+	if err := opts.Dedupe.Validate(); err != nil {
+		return nil, fmt.Errorf("dedupe config: %w", err)
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	a := &Aggregator{
+		db:      db,
+		fetcher: NewFetcher(opts.Fetch),
+		opts:    opts,
+		log:     log,
+		rnd:     rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed)),
+	}
+	if err := a.loadIndex(ctx); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// loadIndex rebuilds the in-memory fingerprint index from the sigs bucket.
+func (a *Aggregator) loadIndex(ctx context.Context) error {
+	start := time.Now()
+	idx := dedupe.NewIndex(a.opts.Dedupe)
+	n := 0
+	err := a.db.View(func(tx *store.Tx) error {
+		return tx.ForEachSignature(func(id uint64, b []byte) error {
+			if n%4096 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			var s dedupe.Signature
+			if err := s.UnmarshalBinary(b); err != nil {
+				a.log.Warn("skipping unreadable signature", "item_id", id, "error", err)
+				return nil
+			}
+			idx.Add(id, s)
+			n++
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("load fingerprint index: %w", err)
+	}
+	a.index = idx
+	a.log.Debug("fingerprint index loaded", "items", n, "duration", time.Since(start))
+	return nil
+}
+
+// jitter returns a float in [0,1) from the aggregator's own source.
+func (a *Aggregator) jitter() float64 {
+	a.rndMu.Lock()
+	defer a.rndMu.Unlock()
+	return a.rnd.Float64()
+}

@@ -1,0 +1,76 @@
+package aggregator
+
+import (
+	"github.com/feedfold/feedfold/dedupe"
+	"github.com/feedfold/feedfold/store"
+)
+
+// txState shows dedupe the stored clusters through a write transaction, so
+// linking sees every item committed before and written earlier in the same
+// batch.
+type txState struct {
+	tx    *store.Tx
+	feeds map[uint64]store.Feed
+}
+
+var _ dedupe.State = (*txState)(nil)
+
+func (s *txState) Signature(id uint64) (dedupe.Signature, bool) {
+	var sig dedupe.Signature
+	b := s.tx.Signature(id)
+	if b == nil || sig.UnmarshalBinary(b) != nil {
+		return sig, false
+	}
+	return sig, true
+}
+
+func (s *txState) feed(id uint64) (store.Feed, bool) {
+	if f, ok := s.feeds[id]; ok {
+		return f, true
+	}
+	f, err := s.tx.Feed(id)
+	if err != nil {
+		return f, false
+	}
+	s.feeds[id] = f
+	return f, true
+}
+
+func (s *txState) Member(id uint64) (dedupe.Member, bool) {
+	it, err := s.tx.Item(id)
+	if err != nil {
+		return dedupe.Member{}, false
+	}
+	f, ok := s.feed(it.FeedID)
+	if !ok {
+		return dedupe.Member{}, false
+	}
+	sig, _ := s.Signature(id)
+	return s.memberOf(it, f, sig), true
+}
+
+func (s *txState) memberOf(it store.Item, f store.Feed, sig dedupe.Signature) dedupe.Member {
+	site := f.SiteURL
+	if site == "" {
+		site = f.URL
+	}
+	return dedupe.Member{
+		ID:        it.ID,
+		Site:      site,
+		URL:       it.NormURL,
+		Credits:   sig.Credits,
+		Published: it.Published,
+		FirstSeen: it.FirstSeen,
+		Policy:    f.Dedupe,
+	}
+}
+
+func (s *txState) Root(id uint64) uint64 { return s.tx.Root(id) }
+
+func (s *txState) Members(root uint64) []uint64 {
+	ids := []uint64{root}
+	for _, l := range s.tx.Copies(root) {
+		ids = append(ids, l.Copy)
+	}
+	return ids
+}

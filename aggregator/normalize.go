@@ -1,0 +1,176 @@
+package aggregator
+
+import (
+	"hash/fnv"
+	"html"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mmcdole/gofeed"
+	xhtml "golang.org/x/net/html"
+
+	"github.com/feedfold/feedfold/store"
+)
+
+const (
+	// maxTitleBytes caps titles: a 100 KB "title" is an attack or a bug,
+	// and it would bloat every listing.
+	maxTitleBytes = 1024
+	// futureSlack is how far ahead of now a date may be before it is
+	// treated as wrong and clamped to now (time zones and clock skew make a
+	// few hours common; days ahead are publisher errors).
+	futureSlack = 48 * time.Hour
+)
+
+// normalizeItems turns gofeed items into store items. Entries whose key was
+// already seen earlier in the same document are dropped: the first wins.
+func normalizeItems(f *gofeed.Feed, feedURL string, now time.Time) []store.Item {
+	out := make([]store.Item, 0, len(f.Items))
+	seen := make(map[string]bool, len(f.Items))
+	base := feedURL
+	for _, gi := range f.Items {
+		if gi == nil {
+			continue
+		}
+		it := normalizeItem(gi, base, now)
+		if seen[it.Key] {
+			continue
+		}
+		seen[it.Key] = true
+		out = append(out, it)
+	}
+	return out
+}
+
+func normalizeItem(gi *gofeed.Item, feedURL string, now time.Time) store.Item {
+	link := gi.Link
+	if link == "" && len(gi.Links) > 0 {
+		link = gi.Links[0]
+	}
+	link = resolve(feedURL, strings.TrimSpace(link))
+	it := store.Item{
+		URL:       link,
+		NormURL:   NormalizeURL(link),
+		Title:     cleanTitle(gi.Title),
+		Content:   gi.Content,
+		Summary:   gi.Description,
+		FirstSeen: now,
+	}
+	if it.Content == gi.Description {
+		it.Summary = ""
+	}
+	switch {
+	case len(gi.Authors) > 0 && gi.Authors[0] != nil:
+		it.Author = strings.TrimSpace(gi.Authors[0].Name)
+	case gi.DublinCoreExt != nil && len(gi.DublinCoreExt.Creator) > 0:
+		it.Author = strings.TrimSpace(gi.DublinCoreExt.Creator[0])
+	}
+	if s := gi.Custom["source_url"]; s != "" {
+		it.SourceURL = resolve(feedURL, s)
+	}
+	for _, c := range gi.Categories {
+		if c = strings.TrimSpace(c); c != "" {
+			it.Categories = append(it.Categories, c)
+		}
+	}
+	for _, e := range gi.Enclosures {
+		if e == nil || e.URL == "" {
+			continue
+		}
+		enc := store.Enclosure{URL: resolve(feedURL, e.URL), Type: e.Type}
+		if n, err := parseInt64(e.Length); err == nil && n > 0 {
+			enc.Length = n
+		}
+		it.Enclosures = append(it.Enclosures, enc)
+	}
+	it.Published = sanitizeTime(gi.PublishedParsed, now)
+	it.Updated = sanitizeTime(gi.UpdatedParsed, now)
+	if gi.PublishedParsed == nil || it.Published.IsZero() {
+		it.Published = it.Updated
+	}
+	if it.Published.IsZero() {
+		it.Published = now
+	}
+	if it.Updated.IsZero() {
+		it.Updated = it.Published
+	}
+	h := fnv.New64a()
+	for _, s := range []string{it.Title, "\x00", it.Content, "\x00", it.Summary, "\x00", it.URL} {
+		h.Write([]byte(s))
+	}
+	it.Hash = h.Sum64()
+	switch {
+	case strings.TrimSpace(gi.GUID) != "":
+		it.Key = strings.TrimSpace(gi.GUID)
+	case link != "":
+		it.Key = link
+	default:
+		k := fnv.New64a()
+		k.Write([]byte(it.Title + "\x00" + it.Content + "\x00" + it.Summary))
+		it.Key = "hash:" + strconv.FormatUint(k.Sum64(), 16)
+	}
+	return it
+}
+
+// sanitizeTime returns t in UTC, or zero when missing or before 1970, and
+// now when more than futureSlack ahead.
+func sanitizeTime(t *time.Time, now time.Time) time.Time {
+	if t == nil || t.IsZero() || t.Year() < 1970 {
+		return time.Time{}
+	}
+	if t.After(now.Add(futureSlack)) {
+		return now.UTC()
+	}
+	return t.UTC()
+}
+
+// cleanTitle returns plain text: entities decoded, tags dropped, spaces
+// collapsed, capped at maxTitleBytes on a rune boundary.
+func cleanTitle(s string) string {
+	if strings.ContainsRune(s, '<') {
+		var b strings.Builder
+		z := xhtml.NewTokenizer(strings.NewReader(s))
+		for {
+			tt := z.Next()
+			if tt == xhtml.ErrorToken {
+				break
+			}
+			if tt == xhtml.TextToken {
+				b.Write(z.Text())
+			}
+		}
+		s = b.String()
+	} else {
+		s = html.UnescapeString(s)
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > maxTitleBytes {
+		cut := maxTitleBytes
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
+}
+
+// resolve resolves ref against base; an unparsable ref is returned as is.
+func resolve(base, ref string) string {
+	if ref == "" {
+		return ""
+	}
+	r, err := url.Parse(ref)
+	if err != nil {
+		return ref
+	}
+	b, err := url.Parse(base)
+	if err != nil {
+		return ref
+	}
+	return b.ResolveReference(r).String()
+}
+
+func parseInt64(s string) (int64, error) { return strconv.ParseInt(strings.TrimSpace(s), 10, 64) }

@@ -1,0 +1,188 @@
+package aggregator
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/rss"
+	"golang.org/x/net/html/charset"
+
+	"github.com/feedfold/feedfold/store"
+)
+
+// ErrNotAFeed means the body is not RSS, Atom or JSON Feed: typically an
+// HTML page, whose advertised feeds Discover can find.
+var ErrNotAFeed = errors.New("not a feed (RSS, Atom or JSON Feed expected)")
+
+// ParsedFeed is a parsed, normalised feed.
+type ParsedFeed struct {
+	Title   string
+	SiteURL string
+	// TTL is how long the feed asks readers to wait between polls (RSS
+	// <ttl>, sy:updatePeriod/updateFrequency), 0 if it says nothing.
+	TTL   time.Duration
+	Items []store.Item
+}
+
+// sourceTranslator is gofeed's RSS translator plus what it drops that
+// dedupe needs: the item's <source url> (a credit to the original) and the
+// channel's <ttl>. It also turns off gofeed's per-item HTML scan for images,
+// which costs a full HTML parse per item and which feedfold never uses.
+type sourceTranslator struct{ gofeed.DefaultRSSTranslator }
+
+func (t *sourceTranslator) Translate(feed any) (*gofeed.Feed, error) {
+	f, err := t.DefaultRSSTranslator.Translate(feed)
+	if err != nil {
+		return nil, err
+	}
+	rf, ok := feed.(*rss.Feed)
+	if !ok {
+		return f, nil
+	}
+	if rf.TTL != "" {
+		if f.Custom == nil {
+			f.Custom = map[string]string{}
+		}
+		f.Custom["ttl"] = rf.TTL
+	}
+	if len(rf.Items) == len(f.Items) {
+		for i, it := range rf.Items {
+			if it.Source != nil && it.Source.URL != "" {
+				if f.Items[i].Custom == nil {
+					f.Items[i].Custom = map[string]string{}
+				}
+				f.Items[i].Custom["source_url"] = it.Source.URL
+			}
+		}
+	}
+	return f, nil
+}
+
+func newParser() *gofeed.Parser {
+	p := gofeed.NewParser()
+	p.RSSTranslator = &sourceTranslator{gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
+	return p
+}
+
+// Parse parses a feed body fetched from feedURL and normalises its items
+// (see normalize). now stands for "first seen" and bounds future dates.
+func Parse(body []byte, contentType, feedURL string, now time.Time) (*ParsedFeed, error) {
+	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
+	body = toUTF8(body, contentType)
+	switch gofeed.DetectFeedType(bytes.NewReader(body)) {
+	case gofeed.FeedTypeUnknown:
+		if looksLikeHTML(body) {
+			return nil, fmt.Errorf("%w: the URL answered with an HTML page", ErrNotAFeed)
+		}
+		if len(bytes.TrimSpace(body)) == 0 {
+			return nil, fmt.Errorf("%w: empty body", ErrNotAFeed)
+		}
+		return nil, ErrNotAFeed
+	}
+	f, err := newParser().Parse(bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("parse feed: %w", err)
+	}
+	pf := &ParsedFeed{
+		Title:   cleanTitle(f.Title),
+		SiteURL: resolve(feedURL, f.Link),
+		TTL:     feedTTL(f),
+	}
+	pf.Items = normalizeItems(f, feedURL, now)
+	return pf, nil
+}
+
+// toUTF8 converts bodies in UTF-16 (by BOM) and in non-UTF-8 charsets that
+// the XML declaration does not mention but the Content-Type does; the XML
+// parser itself handles declared encodings. Invalid UTF-8 in a body that
+// claims UTF-8 is replaced rather than failing the whole feed.
+func toUTF8(body []byte, contentType string) []byte {
+	if bytes.HasPrefix(body, []byte{0xfe, 0xff}) || bytes.HasPrefix(body, []byte{0xff, 0xfe}) {
+		enc, _, _ := charset.DetermineEncoding(body, "text/xml")
+		if out, err := enc.NewDecoder().Bytes(body); err == nil {
+			return dropXMLEncoding(out)
+		}
+	}
+	if utf8.Valid(body) {
+		return body
+	}
+	head := body[:min(len(body), 200)]
+	if bytes.Contains(bytes.ToLower(head), []byte("encoding=")) && !bytes.Contains(bytes.ToLower(head), []byte("utf-8")) {
+		return body // a declared non-UTF-8 encoding: the XML reader converts it
+	}
+	if _, name, _ := charset.DetermineEncoding(body, contentType); name != "utf-8" {
+		enc, _ := charset.Lookup(name)
+		if enc != nil {
+			if out, err := enc.NewDecoder().Bytes(body); err == nil {
+				return dropXMLEncoding(out)
+			}
+		}
+	}
+	// Declared (or assumed) UTF-8 but not valid: Windows-1252 is by far the
+	// commonest truth behind such feeds.
+	if enc, _ := charset.Lookup("windows-1252"); enc != nil {
+		if out, err := enc.NewDecoder().Bytes(body); err == nil {
+			return dropXMLEncoding(out)
+		}
+	}
+	return bytes.ToValidUTF8(body, []byte("\uFFFD"))
+}
+
+// dropXMLEncoding rewrites the encoding declaration of an already converted
+// body to UTF-8, so the XML reader does not convert it a second time.
+func dropXMLEncoding(b []byte) []byte {
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	if !bytes.HasPrefix(b, []byte("<?xml")) {
+		return b
+	}
+	end := bytes.Index(b, []byte("?>"))
+	if end < 0 {
+		return b
+	}
+	return append([]byte(`<?xml version="1.0" encoding="UTF-8"?>`), b[end+2:]...)
+}
+
+func looksLikeHTML(b []byte) bool {
+	head := bytes.ToLower(b[:min(len(b), 1024)])
+	return bytes.Contains(head, []byte("<html")) || bytes.Contains(head, []byte("<!doctype html"))
+}
+
+func feedTTL(f *gofeed.Feed) time.Duration {
+	var ttl time.Duration
+	if s, ok := f.Custom["ttl"]; ok {
+		if m, err := strconv.Atoi(strings.TrimSpace(s)); err == nil && m > 0 {
+			ttl = time.Duration(m) * time.Minute
+		}
+	}
+	if sy, ok := f.Extensions["sy"]; ok {
+		period := 24 * time.Hour
+		if e := sy["updatePeriod"]; len(e) > 0 {
+			switch strings.ToLower(strings.TrimSpace(e[0].Value)) {
+			case "hourly":
+				period = time.Hour
+			case "daily":
+				period = 24 * time.Hour
+			case "weekly":
+				period = 7 * 24 * time.Hour
+			case "monthly":
+				period = 30 * 24 * time.Hour
+			case "yearly":
+				period = 365 * 24 * time.Hour
+			}
+		}
+		freq := 1
+		if e := sy["updateFrequency"]; len(e) > 0 {
+			if n, err := strconv.Atoi(strings.TrimSpace(e[0].Value)); err == nil && n > 0 {
+				freq = n
+			}
+		}
+		ttl = max(ttl, period/time.Duration(freq))
+	}
+	return ttl
+}

@@ -1,0 +1,302 @@
+package aggregator
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/feedfold/feedfold/store"
+)
+
+// rss renders a small RSS 2.0 feed whose items are "<prefix>-<i>".
+func rssFeed(title, prefix string, n int, base time.Time) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>%s</title><link>https://%s.example/</link>`, title, prefix)
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, `<item><title>%s story %d about the number %d</title><link>https://%s.example/story/%d</link><guid>%s-%d</guid><pubDate>%s</pubDate><description>Story %d of %s: %s</description></item>`,
+			prefix, i, i*7919, prefix, i, prefix, i, base.Add(-time.Duration(i)*time.Hour).Format(time.RFC1123Z), i, prefix, strings.Repeat(fmt.Sprintf("%s unique words %d ", prefix, i*31), 5))
+	}
+	b.WriteString(`</channel></rss>`)
+	return b.String()
+}
+
+func newTestAggregator(t *testing.T, now func() time.Time) (*Aggregator, *store.DB) {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "agg.db"), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	opts := Options{Fetch: FetchOptions{AllowPrivateNetworks: true, Timeout: 5 * time.Second}, Now: now}
+	a, err := New(context.Background(), db, opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, db
+}
+
+func subscribe(t *testing.T, db *store.DB, urls ...string) {
+	t.Helper()
+	err := db.Update(func(tx *store.Tx) error {
+		for _, u := range urls {
+			if err := tx.AddFeed(&store.Feed{URL: u}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func feedByURL(t *testing.T, db *store.DB, u string) store.Feed {
+	t.Helper()
+	var f store.Feed
+	if err := db.View(func(tx *store.Tx) (err error) { f, err = tx.FeedByURL(u); return err }); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func TestPollConditionalGetStoresNothingTwice(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	body := rssFeed("Alpha", "alpha", 5, now)
+	var conditional atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			conditional.Add(1)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", `"v1"`)
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, body)
+	}))
+	defer srv.Close()
+	a, db := newTestAggregator(t, func() time.Time { return now })
+	subscribe(t, db, srv.URL+"/feed")
+
+	s1, err := a.Poll(context.Background(), true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s1.Fetched != 1 || s1.NewItems != 5 || len(s1.Failed) != 0 {
+		t.Fatalf("first poll = %+v, want 1 fetched, 5 new", s1)
+	}
+	f := feedByURL(t, db, srv.URL+"/feed")
+	if f.ETag != `"v1"` || f.Title != "Alpha" || f.LastStatus != 200 || f.LastError != "" {
+		t.Errorf("feed after poll = %+v", f)
+	}
+	if !f.NextPoll.After(now) {
+		t.Errorf("next poll %v not after now", f.NextPoll)
+	}
+	s2, err := a.Poll(context.Background(), true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s2.NotModified != 1 || s2.NewItems != 0 || conditional.Load() != 1 {
+		t.Fatalf("second poll = %+v (conditional requests %d), want one 304 and nothing new", s2, conditional.Load())
+	}
+	// Not due: a due-only poll fetches nothing (the schedule is in the DB).
+	s3, _ := a.Poll(context.Background(), false, nil)
+	if s3.Feeds != 0 {
+		t.Errorf("due-only poll right after polling fetched %d feeds", s3.Feeds)
+	}
+}
+
+func TestPollFailuresAreRecordedPerFeed(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ok", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, rssFeed("OK", "ok", 3, now)) })
+	mux.HandleFunc("/404", http.NotFound)
+	mux.HandleFunc("/500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", 500) })
+	mux.HandleFunc("/gone", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusGone) })
+	mux.HandleFunc("/busy", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "7200")
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	mux.HandleFunc("/broken", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, `<rss><channel><item><title>unterminated`) })
+	mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>big</title>`)
+		chunk := strings.Repeat("x", 64<<10)
+		for i := 0; i < 200; i++ {
+			fmt.Fprint(w, "<!--"+chunk+"-->")
+		}
+	})
+	mux.HandleFunc("/old", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/new", http.StatusMovedPermanently) })
+	mux.HandleFunc("/new", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, rssFeed("Moved", "moved", 2, now)) })
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	a, db := newTestAggregator(t, func() time.Time { return now })
+	a.fetcher = NewFetcher(FetchOptions{AllowPrivateNetworks: true, Timeout: 5 * time.Second, MaxBodyBytes: 1 << 20})
+	paths := []string{"/ok", "/404", "/500", "/gone", "/busy", "/broken", "/big", "/old"}
+	var urls []string
+	for _, p := range paths {
+		urls = append(urls, srv.URL+p)
+	}
+	subscribe(t, db, urls...)
+	sum, err := a.Poll(context.Background(), true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Fetched != 2 || sum.NewItems != 5 || len(sum.Failed) != 6 {
+		t.Fatalf("summary = %+v, want 2 fetched (ok, moved), 5 new items, 6 failed", sum)
+	}
+	cases := []struct {
+		path     string
+		status   int
+		errPart  string
+		disabled bool
+	}{
+		{"/404", 404, "404", false},
+		{"/500", 500, "500", false},
+		{"/gone", 410, "410", true},
+		{"/busy", 429, "429", false},
+		{"/broken", 200, "", false},
+		{"/big", 200, "", false},
+	}
+	for _, c := range cases {
+		t.Run(c.path, func(t *testing.T) {
+			f := feedByURL(t, db, srv.URL+c.path)
+			if f.LastError == "" || !strings.Contains(f.LastError, c.errPart) {
+				t.Errorf("last_error = %q, want it to mention %q", f.LastError, c.errPart)
+			}
+			if c.status != 200 && f.LastStatus != c.status {
+				t.Errorf("last_status = %d, want %d", f.LastStatus, c.status)
+			}
+			if f.Disabled != c.disabled {
+				t.Errorf("disabled = %v, want %v", f.Disabled, c.disabled)
+			}
+			if f.Failures != 1 || !f.NextPoll.After(now) {
+				t.Errorf("failures = %d next poll = %v, want 1 and a backoff", f.Failures, f.NextPoll)
+			}
+		})
+	}
+	if f := feedByURL(t, db, srv.URL+"/busy"); f.NextPoll.Before(now.Add(2 * time.Hour)) {
+		t.Errorf("429 with Retry-After 7200: next poll %v is sooner than 2h", f.NextPoll)
+	}
+	// The permanent redirect moved the subscription.
+	if f := feedByURL(t, db, srv.URL+"/new"); f.Title != "Moved" {
+		t.Errorf("redirected feed = %+v", f)
+	}
+	// A disabled feed is not polled again.
+	sum, _ = a.Poll(context.Background(), true, nil)
+	for _, fl := range sum.Failed {
+		if strings.HasSuffix(fl.URL, "/gone") {
+			t.Error("410 feed polled again")
+		}
+	}
+}
+
+func TestPollPerHostLimit(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	cur, peak := 0, 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		cur++
+		peak = max(peak, cur)
+		mu.Unlock()
+		time.Sleep(20 * time.Millisecond)
+		mu.Lock()
+		cur--
+		mu.Unlock()
+		fmt.Fprint(w, rssFeed("F", "f"+strings.Trim(r.URL.Path, "/"), 1, now))
+	}))
+	defer srv.Close()
+	a, db := newTestAggregator(t, func() time.Time { return now })
+	var urls []string
+	for i := 0; i < 12; i++ {
+		urls = append(urls, fmt.Sprintf("%s/%d", srv.URL, i))
+	}
+	subscribe(t, db, urls...)
+	sum, err := a.Poll(context.Background(), true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Fetched != 12 {
+		t.Fatalf("fetched %d, want 12 (%+v)", sum.Fetched, sum.Failed)
+	}
+	if peak > 2 {
+		t.Errorf("peak concurrent requests to one host = %d, want <= 2", peak)
+	}
+}
+
+func TestChangedItemUpdatedInPlace(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	var body atomic.Value
+	body.Store(`<rss version="2.0"><channel><title>C</title><item><guid>g1</guid><title>First title</title><link>https://c.example/1</link><description>old text</description></item></channel></rss>`)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, body.Load()) }))
+	defer srv.Close()
+	a, db := newTestAggregator(t, func() time.Time { return now })
+	subscribe(t, db, srv.URL)
+	if _, err := a.Poll(context.Background(), true, nil); err != nil {
+		t.Fatal(err)
+	}
+	body.Store(`<rss version="2.0"><channel><title>C</title><item><guid>g1</guid><title>Corrected title</title><link>https://c.example/1</link><description>new text</description></item></channel></rss>`)
+	sum, err := a.Poll(context.Background(), true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.NewItems != 0 || sum.Updated != 1 {
+		t.Fatalf("second poll = %+v, want 0 new, 1 updated", sum)
+	}
+	db.View(func(tx *store.Tx) error {
+		if n := tx.CountItems(); n != 1 {
+			t.Errorf("items = %d, want 1", n)
+		}
+		return tx.Items(store.ItemQuery{}, func(it store.Item) bool {
+			if it.Title != "Corrected title" {
+				t.Errorf("title = %q, want the corrected one", it.Title)
+			}
+			return true
+		})
+	})
+}
+
+func TestSameURLAcrossFeedsIsLinked(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/a", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>A</title><item><guid>a1</guid><title>Shared story</title><link>https://news.example/story?id=1</link><description>Text one.</description></item></channel></rss>`)
+	})
+	mux.HandleFunc("/b", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>B</title><item><guid>b1</guid><title>Shared story (via B)</title><link>HTTPS://News.Example:443/story?id=1&amp;utm_source=rss#top</link><description>Entirely other words here.</description></item></channel></rss>`)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	a, db := newTestAggregator(t, func() time.Time { return now })
+	subscribe(t, db, srv.URL+"/a")
+	if _, err := a.Poll(context.Background(), true, nil); err != nil {
+		t.Fatal(err)
+	}
+	subscribe(t, db, srv.URL+"/b")
+	sum, err := a.Poll(context.Background(), true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Linked != 1 {
+		t.Fatalf("linked = %d, want 1", sum.Linked)
+	}
+	db.View(func(tx *store.Tx) error {
+		var canon []store.Item
+		tx.Items(store.ItemQuery{}, func(it store.Item) bool { canon = append(canon, it); return true })
+		if len(canon) != 1 || canon[0].Title != "Shared story" {
+			t.Fatalf("canonical = %+v, want only the first item", canon)
+		}
+		c := tx.Copies(canon[0].ID)
+		if len(c) != 1 || c[0].Reason != "same-url" {
+			t.Errorf("copies = %+v, want one same-url", c)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,87 @@
+package aggregator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/feedfold/feedfold/store"
+)
+
+// Subscription is the outcome of Subscribe.
+type Subscription struct {
+	Feed store.Feed
+	// Discovered is set when the URL given was an HTML page and Feed.URL was
+	// found in its <link rel="alternate"> elements; Candidates lists all of
+	// them in page order.
+	Discovered bool
+	Candidates []string
+}
+
+// Subscribe adds a feed. The URL is fetched first: if it is a feed it is
+// subscribed as given; if it is an HTML page, its first advertised feed that
+// parses is subscribed. Either way the first poll's items are stored before
+// Subscribe returns. Subscribing to a URL already subscribed returns an
+// error wrapping store.ErrExists.
+func (a *Aggregator) Subscribe(ctx context.Context, rawURL, category string) (Subscription, error) {
+	var sub Subscription
+	target, err := a.resolveFeedURL(ctx, rawURL, &sub)
+	if err != nil {
+		return sub, err
+	}
+	f := store.Feed{URL: target, Category: category}
+	if err := a.db.Update(func(tx *store.Tx) error { return tx.AddFeed(&f) }); err != nil {
+		return sub, err
+	}
+	if _, err := a.PollFeed(ctx, f.ID); err != nil {
+		return sub, err
+	}
+	err = a.db.View(func(tx *store.Tx) (err error) { f, err = tx.Feed(f.ID); return err })
+	sub.Feed = f
+	return sub, err
+}
+
+// resolveFeedURL fetches rawURL and returns the feed URL to subscribe to.
+func (a *Aggregator) resolveFeedURL(ctx context.Context, rawURL string, sub *Subscription) (string, error) {
+	if err := a.db.View(func(tx *store.Tx) error {
+		_, err := tx.FeedByURL(rawURL)
+		return err
+	}); err == nil {
+		return "", fmt.Errorf("subscribe %s: %w", rawURL, store.ErrExists)
+	}
+	resp, err := a.fetcher.Fetch(ctx, rawURL, Validators{})
+	if err != nil {
+		return "", fmt.Errorf("subscribe %s: %w", rawURL, err)
+	}
+	final := rawURL
+	if resp.PermanentRedirect && resp.FinalURL != "" {
+		final = resp.FinalURL
+	}
+	_, perr := Parse(resp.Body, resp.ContentType, final, a.opts.Now())
+	if perr == nil {
+		return final, nil
+	}
+	if !errors.Is(perr, ErrNotAFeed) {
+		return "", fmt.Errorf("subscribe %s: %w", rawURL, perr)
+	}
+	pageURL := resp.FinalURL
+	if pageURL == "" {
+		pageURL = rawURL
+	}
+	sub.Candidates = Discover(resp.Body, pageURL)
+	if len(sub.Candidates) == 0 {
+		return "", fmt.Errorf("subscribe %s: the page is HTML and advertises no feed (no <link rel=\"alternate\"> of a feed type)", rawURL)
+	}
+	var errs []error
+	for _, c := range sub.Candidates {
+		r, err := a.fetcher.Fetch(ctx, c, Validators{})
+		if err == nil {
+			if _, err = Parse(r.Body, r.ContentType, c, a.opts.Now()); err == nil {
+				sub.Discovered = true
+				return c, nil
+			}
+		}
+		errs = append(errs, fmt.Errorf("%s: %w", c, err))
+	}
+	return "", fmt.Errorf("subscribe %s: no advertised feed works: %w", rawURL, errors.Join(errs...))
+}

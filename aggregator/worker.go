@@ -1,0 +1,162 @@
+package aggregator
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/feedfold/feedfold/dedupe"
+	"github.com/feedfold/feedfold/store"
+)
+
+// fetchFeed fetches, parses and prepares one feed. It never returns an
+// error: failures are recorded on the feed record the writer saves.
+func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed) feedResult {
+	now := a.opts.Now()
+	f.LastFetched = now
+	f.LastStatus = 0 // set below once a response arrives
+	resp, err := a.fetcher.Fetch(ctx, f.URL, Validators{ETag: f.ETag, LastModified: f.LastModified})
+	if err != nil {
+		if ctx.Err() != nil {
+			return feedResult{feed: f, cancelled: true}
+		}
+		return a.failed(f, err)
+	}
+	res := feedResult{}
+	if resp.PermanentRedirect && resp.FinalURL != "" && resp.FinalURL != f.URL {
+		res.oldURL = f.URL
+		f.URL = resp.FinalURL
+	}
+	f.LastStatus = resp.Status
+	if resp.NotModified {
+		f.LastError, f.Failures = "", 0
+		f.NextPoll = now.Add(a.interval(f, nil, 0, resp.MaxAge))
+		res.feed, res.notModified = f, true
+		return res
+	}
+	parsed, err := Parse(resp.Body, resp.ContentType, f.URL, now)
+	if err != nil {
+		return a.failed(f, err)
+	}
+	f.ETag, f.LastModified = resp.ETag, resp.LastModified
+	if parsed.Title != "" && !f.UserTitle {
+		f.Title = parsed.Title
+	}
+	if parsed.SiteURL != "" {
+		f.SiteURL = parsed.SiteURL
+	}
+	f.LastError, f.Failures = "", 0
+	pub := make([]time.Time, 0, len(parsed.Items))
+	for _, it := range parsed.Items {
+		pub = append(pub, it.Published)
+	}
+	f.Interval = a.interval(f, pub, parsed.TTL, resp.MaxAge)
+	f.NextPoll = now.Add(f.Interval)
+	res.feed = f
+	if err := a.prepare(&res, parsed.Items); err != nil {
+		return a.failed(f, err)
+	}
+	return res
+}
+
+// prepare drops unchanged items, learns the feed's boilerplate from the new
+// ones and signs them. It runs on a worker, so this CPU work spreads over
+// all cores while the single writer only links and stores.
+func (a *Aggregator) prepare(res *feedResult, items []store.Item) error {
+	f := res.feed
+	var bpState []byte
+	err := a.db.View(func(tx *store.Tx) error {
+		for _, it := range items {
+			id, hash, ok := tx.ItemIDByKey(f.ID, it.Key)
+			if ok && hash == it.Hash {
+				continue
+			}
+			it.FeedID = f.ID
+			res.items = append(res.items, prepared{item: it, existing: id})
+		}
+		if len(res.items) > 0 {
+			bpState = tx.Boilerplate(f.ID)
+		}
+		return nil
+	})
+	if err != nil || len(res.items) == 0 {
+		return err
+	}
+	bp := dedupe.NewBoilerplate(a.opts.Dedupe)
+	if bpState != nil {
+		if err := bp.UnmarshalBinary(bpState); err != nil {
+			a.log.Warn("discarding unreadable boilerplate state", "feed_url", f.URL, "error", err)
+			bp = dedupe.NewBoilerplate(a.opts.Dedupe)
+		}
+	}
+	site := f.SiteURL
+	if site == "" {
+		site = f.URL
+	}
+	docs := make([]dedupe.Doc, len(res.items))
+	for i, p := range res.items {
+		docs[i] = docOf(p.item, site)
+		if p.existing == 0 {
+			bp.Observe(docs[i])
+		}
+	}
+	for i := range res.items {
+		p := &res.items[i]
+		p.sig = dedupe.Sign(a.opts.Dedupe, docs[i], bp)
+		b, err := p.sig.MarshalBinary()
+		if err != nil {
+			return err
+		}
+		p.sigBytes = b
+	}
+	state, err := bp.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	res.boilerplate = state
+	return nil
+}
+
+func docOf(it store.Item, site string) dedupe.Doc {
+	html := it.Content
+	if len(html) < len(it.Summary) {
+		html = it.Summary
+	}
+	return dedupe.Doc{Title: it.Title, HTML: html, URL: it.URL, FeedSite: site, SourceURL: it.SourceURL}
+}
+
+// failed records a fetch or parse failure on the feed and schedules the
+// retry with exponential backoff (Retry-After as a floor); 410 Gone
+// disables the feed for good.
+func (a *Aggregator) failed(f store.Feed, err error) feedResult {
+	now := a.opts.Now()
+	f.LastFetched = now
+	f.LastError = err.Error()
+	f.Failures++
+	var retryAfter time.Duration
+	var se *StatusError
+	if errors.As(err, &se) {
+		f.LastStatus = se.Code
+		retryAfter = se.RetryAfter
+		if se.Code == 410 {
+			f.Disabled = true
+		}
+	}
+	f.NextPoll = now.Add(Backoff(f.Failures, retryAfter, a.opts.MinInterval, a.opts.MaxInterval, a.jitter))
+	return feedResult{feed: f, err: err}
+}
+
+// interval is the adaptive polling interval for a feed that just answered.
+func (a *Aggregator) interval(f store.Feed, published []time.Time, ttl, maxAge time.Duration) time.Duration {
+	if published == nil && f.Interval > 0 {
+		return f.Interval
+	}
+	return NextInterval(IntervalParams{
+		Min:       a.opts.MinInterval,
+		Max:       a.opts.MaxInterval,
+		Published: published,
+		TTL:       ttl,
+		MaxAge:    maxAge,
+		Jitter:    a.jitter,
+	})
+}

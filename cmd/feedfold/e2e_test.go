@@ -1,0 +1,235 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// cli runs feedfold in-process against db with loopback fetching allowed,
+// as a user's shell would, and returns stdout, stderr and the exit status.
+func cli(t *testing.T, db string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := []string{"FEEDFOLD_DB=" + db, "FEEDFOLD_ALLOW_PRIVATE_NETWORKS=true", "FEEDFOLD_LOG_LEVEL=warn"}
+	code := run(context.Background(), args, env, strings.NewReader(""), &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+func mustCLI(t *testing.T, db string, args ...string) string {
+	t.Helper()
+	out, errs, code := cli(t, db, args...)
+	if code != 0 {
+		t.Fatalf("feedfold %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, out, errs)
+	}
+	return out
+}
+
+func jsonLines[T any](t *testing.T, s string) []T {
+	t.Helper()
+	var out []T
+	sc := bufio.NewScanner(strings.NewReader(s))
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var v T
+		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
+			t.Fatalf("bad JSON line %q: %v", sc.Text(), err)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// reprintServer serves the seed example: the Mirror's original and the
+// small site's reprint of it inside its own header and footer.
+func reprintServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", "mirror-story.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	story := strings.TrimSpace(string(raw))
+	title := "Donald Trump and Vladimir Putin set for phone call as 'additional signals' over ceasefire emerge"
+	mirror := fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Mirror - World News</title><link>https://www.mirror.co.uk/news/world-news/</link>
+<item><title>%s</title><link>https://www.mirror.co.uk/news/world-news/donald-trump-vladimir-putin-set-34851234</link>
+<guid>https://www.mirror.co.uk/news/world-news/donald-trump-vladimir-putin-set-34851234</guid>
+<pubDate>Fri, 14 Mar 2025 09:12:00 +0000</pubDate><description><![CDATA[<p>%s</p>]]></description></item>
+<item><title>Storm warning issued for the north as 80mph winds forecast</title><link>https://www.mirror.co.uk/news/uk-news/storm-warning-34850001</link>
+<pubDate>Fri, 14 Mar 2025 07:00:00 +0000</pubDate><description><![CDATA[<p>The Met Office has issued an amber warning for wind across northern England and Scotland, with gusts of up to 80mph expected on the coast on Saturday. Ferries have been cancelled and drivers are urged to avoid high routes.</p>]]></description></item>
+</channel></rss>`, title, story)
+	reprint := fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Usfijitimes</title><link>https://usfijitimes.com/</link>
+<item><title>%s</title><link>https://usfijitimes.com/news/trump-putin-phone-call-ceasefire?utm_source=rss</link>
+<guid isPermaLink="false">usfiji-88123</guid><pubDate>Fri, 14 Mar 2025 08:40:00 +0000</pubDate>
+<description><![CDATA[<p>TRENDING NEWS</p><p>Back to news</p><p>14 Mar, 2025</p><p>Share:</p><h1>%s</h1><p>@Source: mirror.co.uk</p><p>%s</p><p>For advertisement: 510-931-9107</p><p>Copyright © 2025 Usfijitimes. All Rights Reserved.</p>]]></description></item>
+</channel></rss>`, title, title, story)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/mirror.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, mirror)
+	})
+	mux.HandleFunc("/usfiji.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, reprint)
+	})
+	mux.HandleFunc("/mirror-page", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, `<!doctype html><html><head><title>Mirror</title><link rel="alternate" type="application/rss+xml" title="World" href="/mirror.xml"><link rel="alternate" type="application/rss+xml" href="/other.xml"></head><body>news</body></html>`)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestReprintLinkedToMirrorEitherOrder is the product's canonical example
+// end to end: whichever feed is polled first, the Mirror item is the
+// canonical one and the reprint is listed as its copy.
+func TestReprintLinkedToMirrorEitherOrder(t *testing.T) {
+	for _, order := range [][]string{{"/usfiji.xml", "/mirror-page"}, {"/mirror-page", "/usfiji.xml"}} {
+		t.Run(strings.Join(order, "-then-"), func(t *testing.T) {
+			srv := reprintServer(t)
+			db := filepath.Join(t.TempDir(), "feedfold.db")
+			for _, p := range order {
+				out := mustCLI(t, db, "add", srv.URL+p)
+				if p == "/mirror-page" && !strings.Contains(out, srv.URL+"/mirror.xml") {
+					t.Errorf("add of an HTML page did not say which feed it discovered: %q", out)
+				}
+			}
+			items := jsonLines[itemJSON](t, mustCLI(t, db, "items", "--json"))
+			var story *itemJSON
+			for i := range items {
+				if strings.Contains(items[i].Title, "Putin") {
+					if story != nil {
+						t.Fatalf("the story is listed twice as canonical: %+v", items)
+					}
+					story = &items[i]
+				}
+			}
+			if story == nil {
+				t.Fatalf("story missing from items: %+v", items)
+			}
+			if !strings.Contains(story.URL, "mirror.co.uk") {
+				t.Errorf("canonical item is %s, want the Mirror original", story.URL)
+				if len(story.Copies) > 0 {
+					out, errs, _ := cli(t, db, "explain", story.URL, story.Copies[0].URL)
+					t.Logf("explain: %s %s", out, errs)
+				}
+			}
+			if len(story.Copies) != 1 || !strings.Contains(story.Copies[0].URL, "usfijitimes.com") {
+				t.Fatalf("copies = %+v, want the usfijitimes reprint", story.Copies)
+			}
+			if story.Copies[0].Reason == "" || story.Copies[0].Reason == "same-url" {
+				t.Errorf("copy reason = %q, want a near-duplicate reason", story.Copies[0].Reason)
+			}
+			if len(items) != 2 {
+				t.Errorf("canonical items = %d, want 2 (the story and the unrelated storm item)", len(items))
+			}
+		})
+	}
+}
+
+func TestFeedsJSONAndPollSummary(t *testing.T) {
+	srv := reprintServer(t)
+	db := filepath.Join(t.TempDir(), "feedfold.db")
+	mustCLI(t, db, "add", srv.URL+"/mirror.xml", "--category", "World")
+	// A broken subscription never stops the healthy one.
+	out, _, code := cli(t, db, "add", srv.URL+"/missing.xml")
+	if code == 0 {
+		t.Errorf("add of a 404 URL succeeded: %s", out)
+	}
+	feeds := jsonLines[map[string]any](t, mustCLI(t, db, "feeds", "--json"))
+	if len(feeds) != 1 {
+		t.Fatalf("feeds = %+v", feeds)
+	}
+	for _, k := range []string{"url", "title", "category", "last_status", "last_error", "last_fetched", "next_poll", "items"} {
+		if _, ok := feeds[0][k]; !ok {
+			t.Errorf("feeds --json lacks %q: %v", k, feeds[0])
+		}
+	}
+	if feeds[0]["category"] != "World" || feeds[0]["items"].(float64) != 2 || feeds[0]["last_error"] != "" {
+		t.Errorf("feed = %v", feeds[0])
+	}
+	out = mustCLI(t, db, "poll", "--all")
+	if !strings.Contains(out, "1 not modified") && !strings.Contains(out, "1 fetched") {
+		t.Errorf("poll summary = %q", out)
+	}
+	if !strings.Contains(out, "0 new items") {
+		t.Errorf("second poll stored something new: %q", out)
+	}
+	out = mustCLI(t, db, "remove", srv.URL+"/mirror.xml")
+	if n := len(jsonLines[itemJSON](t, mustCLI(t, db, "items", "--json"))); n != 0 {
+		t.Errorf("items after remove = %d", n)
+	}
+}
+
+func TestImportExportRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "feedfold.db")
+	src := filepath.Join(dir, "in.opml")
+	os.WriteFile(src, []byte(`<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>
+<outline text="News"><outline text="World"><outline type="rss" text="A" xmlUrl="https://a.example/feed"/></outline>
+<outline type="rss" text="B" xmlUrl="https://b.example/rss" htmlUrl="https://b.example/"/></outline>
+<outline type="rss" text="C" xmlUrl="https://c.example/atom" category="/Tech"/>
+<outline type="rss" text="broken" xmlUrl="javascript:alert(1)"/>
+</body></opml>`), 0o644)
+	out := mustCLI(t, db, "import", src)
+	if !strings.Contains(out, "3 feeds added") || !strings.Contains(out, "1 outlines skipped") {
+		t.Errorf("import = %q", out)
+	}
+	if out := mustCLI(t, db, "import", src); !strings.Contains(out, "0 feeds added, 3 already subscribed") {
+		t.Errorf("second import = %q, want no change", out)
+	}
+	exported := mustCLI(t, db, "export")
+	db2 := filepath.Join(dir, "second.db")
+	re := filepath.Join(dir, "out.opml")
+	os.WriteFile(re, []byte(exported), 0o644)
+	mustCLI(t, db2, "import", re)
+	want := map[string]string{"https://a.example/feed": "News/World", "https://b.example/rss": "News", "https://c.example/atom": "Tech"}
+	for _, d := range []string{db, db2} {
+		feeds := jsonLines[feedJSON](t, mustCLI(t, d, "feeds", "--json"))
+		if len(feeds) != 3 {
+			t.Fatalf("%s: feeds = %+v", d, feeds)
+		}
+		for _, f := range feeds {
+			if want[f.URL] != f.Category {
+				t.Errorf("%s: %s category = %q, want %q", filepath.Base(d), f.URL, f.Category, want[f.URL])
+			}
+		}
+	}
+}
+
+func TestConfigPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f.toml")
+	os.WriteFile(file, []byte("db = \"from-file.db\"\nworkers = 3\nper_host = 5\n"), 0o644)
+	args := []string{"--config", file, "--workers", "7", "feeds"}
+	c, err := loadConfig(args, map[string]string{"FEEDFOLD_PER_HOST": "4", "FEEDFOLD_DB": "from-env.db"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DB != "from-env.db" || c.PerHost != 4 || c.Workers != 3 {
+		t.Errorf("file+env = %+v, want env over file", c)
+	}
+	if _, err := loadConfig(nil, map[string]string{"FEEDFOLD_WORKERS": "many"}); err == nil || !strings.Contains(err.Error(), "FEEDFOLD_WORKERS") {
+		t.Errorf("bad env value error = %v, want one naming FEEDFOLD_WORKERS", err)
+	}
+	os.WriteFile(file, []byte("dbb = \"typo\"\n"), 0o644)
+	if _, err := loadConfig([]string{"--config=" + file}, nil); err == nil || !strings.Contains(err.Error(), "dbb") {
+		t.Errorf("unknown key error = %v", err)
+	}
+	// Flags beat the environment.
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"--db", filepath.Join(dir, "flag.db"), "feeds"}, []string{"FEEDFOLD_DB=" + filepath.Join(dir, "env.db")}, nil, &out, &errb)
+	if code == 0 || !strings.Contains(errb.String(), "flag.db") {
+		t.Errorf("flag did not override env: code %d stderr %q", code, errb.String())
+	}
+}

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/bits"
+
+	"github.com/feedfold/feedfold/aggregator"
+	"github.com/feedfold/feedfold/dedupe"
+	"github.com/feedfold/feedfold/store"
+)
+
+func dedupeConfig(c Config) dedupe.Config {
+	d := dedupe.DefaultConfig()
+	d.K = c.DedupeK
+	return d
+}
+
+type explainSide struct {
+	ID       uint64   `json:"id"`
+	FeedURL  string   `json:"feed_url"`
+	URL      string   `json:"url"`
+	Title    string   `json:"title"`
+	SimHash  string   `json:"simhash"`
+	Lead     string   `json:"lead"`
+	Credits  []string `json:"credits"`
+	Original uint64   `json:"original"` // canonical item of its cluster
+	Reason   string   `json:"link_reason,omitempty"`
+}
+
+type explainOut struct {
+	A            explainSide `json:"a"`
+	B            explainSide `json:"b"`
+	Distance     int         `json:"distance"`
+	LeadDistance int         `json:"lead_distance"`
+	K            int         `json:"k"`
+	Duplicate    bool        `json:"duplicate"`
+	Match        string      `json:"match"`
+	Score        float64     `json:"score"`
+	Linked       bool        `json:"linked"`
+}
+
+func explainCmd() command {
+	return command{
+		usage:   "explain URL_A URL_B [--json]",
+		summary: "show two items' fingerprints, their distance, the verification score and the linking decision",
+		flags: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+			asJSON := fs.Bool("json", false, "print as JSON")
+			return func(ctx context.Context, a *app, args []string) error {
+				if len(args) != 2 {
+					return fmt.Errorf("%w: explain takes two item URLs", errUsage)
+				}
+				db, err := a.openReadOnly()
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				cfg := dedupeConfig(a.cfg)
+				var out explainOut
+				var sa, sb dedupe.Signature
+				err = db.View(func(tx *store.Tx) error {
+					var err error
+					if out.A, sa, err = explainItem(tx, args[0]); err != nil {
+						return err
+					}
+					out.B, sb, err = explainItem(tx, args[1])
+					return err
+				})
+				if err != nil {
+					return err
+				}
+				v := dedupe.Compare(cfg, sa, sb)
+				out.Distance = bits.OnesCount64(sa.SimHash ^ sb.SimHash)
+				out.LeadDistance = bits.OnesCount64(sa.Lead ^ sb.Lead)
+				out.K, out.Duplicate, out.Match, out.Score = cfg.K, v.Duplicate, v.Reason, v.Score
+				out.Linked = out.A.Original == out.B.Original
+				if *asJSON {
+					return json.NewEncoder(a.stdout).Encode(out)
+				}
+				for _, s := range []struct {
+					name string
+					e    explainSide
+				}{{"A", out.A}, {"B", out.B}} {
+					fmt.Fprintf(a.stdout, "%s  item %d  %s\n   feed %s\n   title %q\n   simhash %s  lead %s  credits %v\n", s.name, s.e.ID, s.e.URL, s.e.FeedURL, s.e.Title, s.e.SimHash, s.e.Lead, s.e.Credits)
+					if s.e.Original != s.e.ID {
+						fmt.Fprintf(a.stdout, "   copy of item %d (%s)\n", s.e.Original, s.e.Reason)
+					} else {
+						fmt.Fprintln(a.stdout, "   canonical")
+					}
+				}
+				fmt.Fprintf(a.stdout, "distance %d (k=%d), lead distance %d\n", out.Distance, out.K, out.LeadDistance)
+				verdict := "different stories"
+				if out.Duplicate {
+					verdict = "duplicates (" + out.Match + ")"
+				}
+				fmt.Fprintf(a.stdout, "verification score %.3f: %s\n", out.Score, verdict)
+				if out.Linked {
+					fmt.Fprintf(a.stdout, "stored decision: linked, original is item %d\n", out.A.Original)
+				} else {
+					fmt.Fprintln(a.stdout, "stored decision: not linked")
+				}
+				return nil
+			}
+		},
+	}
+}
+
+func explainItem(tx *store.Tx, rawURL string) (explainSide, dedupe.Signature, error) {
+	var sig dedupe.Signature
+	id, ok := tx.ItemIDByNormURL(aggregator.NormalizeURL(rawURL))
+	if !ok {
+		return explainSide{}, sig, fmt.Errorf("no stored item has the URL %s", rawURL)
+	}
+	it, err := tx.Item(id)
+	if err != nil {
+		return explainSide{}, sig, err
+	}
+	if err := sig.UnmarshalBinary(tx.Signature(id)); err != nil {
+		return explainSide{}, sig, fmt.Errorf("item %d has no readable signature: %w", id, err)
+	}
+	f, _ := tx.Feed(it.FeedID)
+	side := explainSide{
+		ID: id, FeedURL: f.URL, URL: it.URL, Title: it.Title,
+		SimHash: fmt.Sprintf("%016x", sig.SimHash), Lead: fmt.Sprintf("%016x", sig.Lead),
+		Credits: sig.Credits, Original: tx.Root(id),
+	}
+	if l, ok := tx.LinkOf(id); ok {
+		side.Reason = l.Reason
+	}
+	return side, sig, nil
+}

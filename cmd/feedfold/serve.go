@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/feedfold/feedfold/aggregator"
+	"github.com/feedfold/feedfold/store"
+)
+
+func serveCmd() command {
+	return command{
+		usage:   "serve",
+		summary: "poll feeds on their schedule until SIGINT/SIGTERM",
+		flags: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+			return func(ctx context.Context, a *app, args []string) error {
+				if len(args) != 0 {
+					return fmt.Errorf("%w: serve takes no arguments", errUsage)
+				}
+				return a.withAggregator(ctx, func(db *store.DB, agg *aggregator.Aggregator) error {
+					a.log.Info("feedfold serving", "db", a.cfg.DB)
+					// Run returns once ctx is cancelled and the poll in progress has
+					// committed what it fetched; the deferred Close then releases the file.
+					if err := agg.Run(ctx); err != nil {
+						return err
+					}
+					a.log.Info("feedfold stopped cleanly")
+					return nil
+				})
+			}
+		},
+	}
+}
+
+func backupCmd() command {
+	return command{
+		usage:   "backup FILE",
+		summary: "write a consistent copy of the database to FILE",
+		flags: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+			return func(ctx context.Context, a *app, args []string) error {
+				if len(args) != 1 {
+					return fmt.Errorf("%w: backup takes one file name", errUsage)
+				}
+				db, err := a.openReadOnly()
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				n, err := db.BackupFile(args[0])
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "wrote %d bytes to %s\n", n, args[0])
+				return nil
+			}
+		},
+	}
+}

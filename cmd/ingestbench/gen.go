@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// words is a small vocabulary; random sentences over it give SimHash and
+// shingles realistic, non-repeating input.
+var words = strings.Fields(`the a of to and in that is for on it with as was he be at by this had
+not are but from or have an they which one you were her all she there would their we him been has
+when who will more no if out so said what up its about into than them can only other new some could
+time these two may then do first any my now such like our over man me even most made after also did
+many before must through back years where much your way well down should because each just those
+people how too little state good very make world still own see men work long get here between both
+life being under never day same another know while last might us great old year off come since
+against go came right used take three minister government police council market shares company
+report election court city prices bank talks deal week month officials health school water energy
+president party plan vote rates oil trade growth crisis border security data service team season`)
+
+// genFeeds writes n RSS 2.0 feeds of m items each into dir and returns the
+// total bytes written. One item in ten is a reprint of an item of another
+// feed wrapped in that site's own header and footer, so the deduper has
+// real work to do.
+func genFeeds(dir string, n, m, itemBytes int) (int64, error) {
+	var total int64
+	base := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	for f := 0; f < n; f++ {
+		path := filepath.Join(dir, fmt.Sprintf("feed%04d.xml", f))
+		fh, err := os.Create(path)
+		if err != nil {
+			return 0, err
+		}
+		w := bufio.NewWriter(fh)
+		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>Site %d news</title><link>https://site%d.example/</link><description>News from site %d</description>
+`, f, f, f)
+		for i := 0; i < m; i++ {
+			src, idx := f, i
+			reprint := i%10 == 9 && n > 1
+			if reprint {
+				src = (f + 1 + i) % n
+				idx = i - 1
+			}
+			rnd := rand.New(rand.NewPCG(uint64(src), uint64(idx)))
+			title := sentence(rnd, 8)
+			body := paragraphs(rnd, itemBytes)
+			if reprint {
+				body = fmt.Sprintf("<p>TRENDING NEWS Back to news Share:</p><p>@Source: site%d.example</p>%s<p>Copyright © 2026 Site %d. All Rights Reserved.</p>", src, body, f)
+			}
+			pub := base.Add(-time.Duration(f*m+i) * time.Minute)
+			fmt.Fprintf(w, `<item><title>%s</title><link>https://site%d.example/%d/story-%d</link><guid>site%d-%d</guid><pubDate>%s</pubDate><dc:creator>Reporter %d</dc:creator><description>%s</description><content:encoded><![CDATA[%s]]></content:encoded></item>
+`, title, f, i, i, f, i, pub.Format(time.RFC1123Z), rnd.IntN(50), sentence(rnd, 25), body)
+		}
+		fmt.Fprint(w, "</channel></rss>\n")
+		if err := w.Flush(); err != nil {
+			return 0, err
+		}
+		st, _ := fh.Stat()
+		total += st.Size()
+		if err := fh.Close(); err != nil {
+			return 0, err
+		}
+	}
+	return total, nil
+}
+
+func sentence(rnd *rand.Rand, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		w := words[rnd.IntN(len(words))]
+		if rnd.IntN(12) == 0 {
+			w = fmt.Sprint(rnd.IntN(10000))
+		}
+		b.WriteString(w)
+	}
+	return b.String()
+}
+
+func paragraphs(rnd *rand.Rand, size int) string {
+	var b strings.Builder
+	for b.Len() < size {
+		b.WriteString("<p>")
+		for s := 0; s < 4; s++ {
+			b.WriteString(sentence(rnd, 12+rnd.IntN(10)))
+			b.WriteString(". ")
+		}
+		b.WriteString("</p>")
+	}
+	return b.String()
+}

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+)
+
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("ingestbench", flag.ContinueOnError)
+	feeds := fs.Int("feeds", 1000, "number of feeds")
+	items := fs.Int("items", 50, "items per feed")
+	itemBytes := fs.Int("item-bytes", 3000, "approximate HTML bytes of an item's content")
+	serveDir := fs.String("serve", "", "internal: serve this directory on loopback and print the address")
+	bin := fs.String("feedfold", "", "feedfold binary to measure (default: go build ./cmd/feedfold)")
+	keep := fs.Bool("keep", false, "keep the temporary directory")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *serveDir != "" {
+		return serve(ctx, *serveDir, stdout)
+	}
+
+	dir, err := os.MkdirTemp("", "ingestbench")
+	if err != nil {
+		return err
+	}
+	if !*keep {
+		defer os.RemoveAll(dir)
+	}
+	feedDir := filepath.Join(dir, "feeds")
+	os.Mkdir(feedDir, 0o755)
+	total, err := genFeeds(feedDir, *feeds, *items, *itemBytes)
+	if err != nil {
+		return fmt.Errorf("generate: %w", err)
+	}
+	fmt.Fprintf(stdout, "feeds: %d × %d items, %.1f MB\n", *feeds, *items, float64(total)/1e6)
+
+	parse, err := parseAll(feedDir)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "gofeed parse alone, one goroutine: %.2f s (%.1f MB/s)\n", parse.Seconds(), float64(total)/1e6/parse.Seconds())
+
+	if *bin == "" {
+		*bin = filepath.Join(dir, "feedfold")
+		build := exec.CommandContext(ctx, "go", "build", "-o", *bin, "./cmd/feedfold")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("build feedfold: %w", err)
+		}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	srv := exec.CommandContext(ctx, self, "-serve", feedDir)
+	srvOut, _ := srv.StdoutPipe()
+	srv.Stderr = os.Stderr
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	defer func() { srv.Process.Kill(); srv.Wait() }()
+	addr, err := bufio.NewReader(srvOut).ReadString('\n')
+	if err != nil {
+		return fmt.Errorf("feed server: %w", err)
+	}
+	addr = strings.TrimSpace(addr)
+
+	opml := filepath.Join(dir, "feeds.opml")
+	if err := writeOPML(opml, addr, *feeds); err != nil {
+		return err
+	}
+	db := filepath.Join(dir, "bench.db")
+	env := append(os.Environ(), "FEEDFOLD_DB="+db, "FEEDFOLD_ALLOW_PRIVATE_NETWORKS=true", "FEEDFOLD_LOG_LEVEL=warn")
+	if _, err := runChild(ctx, *bin, env, "import", opml); err != nil {
+		return err
+	}
+	first, err := runChild(ctx, *bin, env, "poll", "--all")
+	if err != nil {
+		return err
+	}
+	second, err := runChild(ctx, *bin, env, "poll", "--all")
+	if err != nil {
+		return err
+	}
+	st, err := os.Stat(db)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "first poll:  %s\n  wall %.2f s (%.2f× the one-core parse time), cpu user %.2f s sys %.2f s, peak RSS %.1f MiB\n",
+		first.out, first.wall.Seconds(), first.wall.Seconds()/parse.Seconds(), first.user.Seconds(), first.sys.Seconds(), float64(first.maxRSS)/(1<<20))
+	fmt.Fprintf(stdout, "second poll: %s\n  wall %.2f s, peak RSS %.1f MiB\n", second.out, second.wall.Seconds(), float64(second.maxRSS)/(1<<20))
+	fmt.Fprintf(stdout, "database: %.1f MB (%.2f× the feed bytes)\n", float64(st.Size())/1e6, float64(st.Size())/float64(total))
+	return nil
+}
+
+type childRun struct {
+	out       string
+	wall      time.Duration
+	user, sys time.Duration
+	maxRSS    int64 // bytes
+}
+
+func runChild(ctx context.Context, bin string, env []string, args ...string) (childRun, error) {
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = env
+	var out strings.Builder
+	cmd.Stdout = &out
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	err := cmd.Run()
+	r := childRun{out: strings.TrimSpace(strings.SplitN(out.String(), "\n", 2)[0]), wall: time.Since(start)}
+	if err != nil {
+		return r, fmt.Errorf("feedfold %s: %w", strings.Join(args, " "), err)
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.user = time.Duration(ru.Utime.Nano())
+		r.sys = time.Duration(ru.Stime.Nano())
+		r.maxRSS = ru.Maxrss * 1024
+	}
+	return r, nil
+}
+
+func parseAll(dir string) (time.Duration, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.xml"))
+	if err != nil {
+		return 0, err
+	}
+	bodies := make([][]byte, len(files))
+	for i, f := range files {
+		if bodies[i], err = os.ReadFile(f); err != nil {
+			return 0, err
+		}
+	}
+	p := gofeed.NewParser()
+	start := time.Now()
+	for _, b := range bodies {
+		if _, err := p.Parse(strings.NewReader(string(b))); err != nil {
+			return 0, err
+		}
+	}
+	return time.Since(start), nil
+}
+
+func writeOPML(path, addr string, n int) error {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><opml version="2.0"><head><title>bench</title></head><body>`)
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, `<outline type="rss" text="site %d" xmlUrl="http://%s/feed%04d.xml"/>`, i, addr, i)
+	}
+	b.WriteString(`</body></opml>`)
+	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+// serve runs the loopback feed server child: files with Last-Modified, so
+// a second poll is answered 304.
+func serve(ctx context.Context, dir string, stdout io.Writer) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, ln.Addr().String())
+	s := &http.Server{Handler: http.FileServer(http.Dir(dir)), ReadHeaderTimeout: 10 * time.Second}
+	go func() { <-ctx.Done(); s.Close() }()
+	if err := s.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

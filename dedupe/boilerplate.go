@@ -1,0 +1,223 @@
+package dedupe
+
+import (
+	"encoding/binary"
+	"errors"
+	"sort"
+	"strings"
+)
+
+// Boilerplate is what one feed repeats around its articles, learned from
+// the feed's own recent items: a bounded table of segment hashes (numbers
+// masked, so "16 Mar, 2025" and "17 Mar, 2025" are one segment) with the
+// number of items each appeared in. Old counts decay, so a site that
+// changes its template is relearned. It is not safe for concurrent use; the
+// aggregator uses one per feed at a time.
+type Boilerplate struct {
+	cfg   Config
+	items uint32            // items observed (decayed with the counts)
+	count map[uint64]uint32 // segment hash -> items it appeared in
+}
+
+// NewBoilerplate returns an empty model.
+func NewBoilerplate(cfg Config) *Boilerplate {
+	return &Boilerplate{cfg: cfg, count: make(map[uint64]uint32)}
+}
+
+// Observe learns from one item of the feed. Each segment counts once per
+// item, however often the item repeats it.
+func (b *Boilerplate) Observe(doc Doc) {
+	ex := extractText(doc.HTML)
+	seen := make(map[uint64]bool)
+	var segs, ws []string
+	for _, bl := range ex.blocks {
+		segs = segments(bl, segs[:0])
+		for _, s := range segs {
+			ws = words(s, ws[:0])
+			if len(ws) == 0 {
+				continue
+			}
+			h := maskedHash(ws)
+			if !seen[h] {
+				seen[h] = true
+				b.count[h]++
+			}
+		}
+	}
+	b.items++
+	if len(b.count) > b.cfg.BoilerMaxSegments {
+		b.decay()
+	}
+}
+
+// decay halves every count and forgets segments that fall to zero: the
+// model keeps what recurs recently, in bounded memory.
+func (b *Boilerplate) decay() {
+	for h, c := range b.count {
+		if c/2 == 0 {
+			delete(b.count, h)
+		} else {
+			b.count[h] = c / 2
+		}
+	}
+	b.items /= 2
+	// Still too many (a feed of all-unique text): drop the rarest.
+	if len(b.count) > b.cfg.BoilerMaxSegments {
+		type kv struct {
+			h uint64
+			c uint32
+		}
+		all := make([]kv, 0, len(b.count))
+		for h, c := range b.count {
+			all = append(all, kv{h, c})
+		}
+		sort.Slice(all, func(i, j int) bool { return all[i].c > all[j].c || all[i].c == all[j].c && all[i].h < all[j].h })
+		for _, e := range all[b.cfg.BoilerMaxSegments/2:] {
+			delete(b.count, e.h)
+		}
+	}
+}
+
+// learned reports whether a segment (its masked hash) is this feed's
+// boilerplate.
+func (b *Boilerplate) learned(h uint64) bool {
+	if b == nil || int(b.items) < b.cfg.BoilerMinItems {
+		return false
+	}
+	c := b.count[h]
+	return int(c) >= b.cfg.BoilerMinItems && float64(c) >= b.cfg.BoilerMinShare*float64(b.items)
+}
+
+// MarshalBinary encodes the model: items, then (hash, count) pairs sorted by
+// hash so equal models encode equally.
+func (b *Boilerplate) MarshalBinary() ([]byte, error) {
+	hs := make([]uint64, 0, len(b.count))
+	for h := range b.count {
+		hs = append(hs, h)
+	}
+	sort.Slice(hs, func(i, j int) bool { return hs[i] < hs[j] })
+	out := make([]byte, 0, 1+binary.MaxVarintLen32+len(hs)*12)
+	out = append(out, 1) // format version
+	out = binary.AppendUvarint(out, uint64(b.items))
+	for _, h := range hs {
+		out = binary.LittleEndian.AppendUint64(out, h)
+		out = binary.AppendUvarint(out, uint64(b.count[h]))
+	}
+	return out, nil
+}
+
+var errBadBoilerplate = errors.New("dedupe: malformed boilerplate state")
+
+// UnmarshalBinary restores a model written by MarshalBinary.
+func (b *Boilerplate) UnmarshalBinary(data []byte) error {
+	if len(data) < 2 || data[0] != 1 {
+		return errBadBoilerplate
+	}
+	data = data[1:]
+	n, k := binary.Uvarint(data)
+	if k <= 0 {
+		return errBadBoilerplate
+	}
+	data = data[k:]
+	count := make(map[uint64]uint32)
+	for len(data) > 0 {
+		if len(data) < 9 {
+			return errBadBoilerplate
+		}
+		h := binary.LittleEndian.Uint64(data)
+		c, k := binary.Uvarint(data[8:])
+		if k <= 0 {
+			return errBadBoilerplate
+		}
+		count[h] = uint32(c)
+		data = data[8+k:]
+	}
+	b.items, b.count = uint32(n), count
+	return nil
+}
+
+// maskedHash hashes a segment's words with every number replaced by "#".
+func maskedHash(ws []string) uint64 {
+	h := uint64(fnvOffset)
+	for _, w := range ws {
+		if isNumber(w) {
+			w = "#"
+		}
+		h = fnvString(h, w)
+		h = fnvByte(h, ' ')
+	}
+	return h
+}
+
+// generalBoilerplate recognises segments that are boilerplate on any site:
+// share and follow prompts, "read more" links, copyright and advertising
+// lines, source credits (which attribution has already read), bylines.
+// Prefix rules apply only to short segments, so an article sentence that
+// happens to start with "Source" or "Photo" is kept.
+func generalBoilerplate(raw string, ws []string) bool {
+	if len(ws) == 0 {
+		return true
+	}
+	lower := strings.ToLower(raw)
+	if strings.Contains(lower, "all rights reserved") || strings.Contains(lower, "©") ||
+		strings.Contains(lower, "for advertisement") || strings.HasPrefix(lower, "@source") {
+		return true
+	}
+	if len(ws) > 14 {
+		return false
+	}
+	if navOnly(ws) {
+		return true
+	}
+	first := ws[0]
+	second := ""
+	if len(ws) > 1 {
+		second = ws[1]
+	}
+	switch first {
+	case "copyright", "advertisement", "advertising", "sponsored", "subscribe", "tags", "photo", "photos",
+		"image", "images", "video", "source", "credit", "credits", "via", "filed", "posted",
+		"updated", "published", "originally", "related", "follow", "share", "shares", "click", "tap",
+		"sign", "newsletter", "comments", "comment", "loading", "watch", "listen", "email":
+		return true
+	case "read", "see", "also", "continue", "more", "back", "top", "trending", "recommended", "most":
+		switch second {
+		case "more", "also", "next", "read", "reading", "the", "to", "news", "stories", "on", "from", "popular", "":
+			return true
+		}
+	case "first":
+		return second == "published" || second == "appeared"
+	case "this":
+		return second == "article" || second == "story" || second == "post"
+	case "the":
+		return second == "post" && len(ws) > 3 && contains(ws, "appeared")
+	}
+	return false
+}
+
+var navWords = map[string]bool{
+	"home": true, "news": true, "world": true, "share": true, "facebook": true, "twitter": true,
+	"whatsapp": true, "email": true, "print": true, "linkedin": true, "reddit": true, "pinterest": true,
+	"telegram": true, "x": true, "menu": true, "search": true, "tweet": true, "more": true, "back": true,
+	"to": true, "top": true, "trending": true, "latest": true, "breaking": true, "comments": true,
+	"comment": true, "advertisement": true, "ad": true, "this": true, "on": true, "and": true,
+	"copy": true, "link": true, "save": true, "by": true, "admin": true,
+}
+
+func navOnly(ws []string) bool {
+	for _, w := range ws {
+		if !navWords[w] && !isNumber(w) {
+			return false
+		}
+	}
+	return true
+}
+
+func contains(ws []string, w string) bool {
+	for _, x := range ws {
+		if x == w {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,111 @@
+package dedupe
+
+import "math/bits"
+
+// Verdict is the outcome of comparing two signatures.
+type Verdict struct {
+	Duplicate bool
+	// Reason is "simhash" for a near-identical copy, "containment" for a
+	// teaser or partial copy; empty when not a duplicate.
+	Reason   string
+	Distance int     // Hamming distance of the body fingerprints
+	Score    float64 // the verification measure that decided (Jaccard or containment)
+}
+
+// Compare verifies whether two items are the same story. The fingerprint
+// distance only nominates candidates; the decision rests on shingle
+// overlap, with the numbers the two stories state as a veto.
+func Compare(cfg Config, a, b Signature) Verdict {
+	v := Verdict{Distance: bits.OnesCount64(a.SimHash ^ b.SimHash)}
+	if a.Words == 0 || b.Words == 0 {
+		return v
+	}
+	small, large := a, b
+	if b.Shingles < a.Shingles {
+		small, large = b, a
+	}
+	// Template stories (weekly figures, auction results, "day 5" of a
+	// live blog) share most words and differ in their numbers.
+	if len(small.Numbers) > 0 && len(large.Numbers) > 0 {
+		inter, _ := overlap(small.Numbers, large.Numbers)
+		if agree := float64(inter) / float64(len(small.Numbers)); agree < cfg.MinNumberAgreement {
+			v.Score = agree
+			return v
+		}
+	}
+	j, c := sketchSimilarity(small.Sketch, large.Sketch, small.Shingles, large.Shingles)
+	switch {
+	case j >= cfg.MinJaccard:
+		v.Duplicate, v.Reason, v.Score = true, "simhash", j
+		return v
+	case c >= cfg.MinContainment && small.Shingles >= cfg.MinContainedShingles:
+		v.Duplicate, v.Reason, v.Score = true, "containment", c
+		return v
+	}
+	v.Score = max(j, c)
+	if small.Words <= cfg.TeaserWords && len(small.LeadSet) > 0 {
+		inter, _ := overlap(small.LeadSet, large.LeadSet)
+		lc := float64(inter) / float64(len(small.LeadSet))
+		to := titleOverlap(small.Title, large.Title)
+		if lc >= cfg.MinLeadContainment && to >= cfg.MinTitleOverlap {
+			v.Duplicate, v.Reason, v.Score = true, "containment", lc
+		}
+	}
+	return v
+}
+
+// sketchSimilarity estimates Jaccard similarity and the containment of the
+// smaller set in the larger from bottom-k sketches: both are restricted to
+// hashes below the smaller of the two sketches' thresholds, where each is a
+// uniform sample of its set.
+func sketchSimilarity(a, b []uint32, na, nb int) (jaccard, containment float64) {
+	tau := uint32(1<<32 - 1)
+	if len(a) < na && len(a) > 0 {
+		tau = min(tau, a[len(a)-1])
+	}
+	if len(b) < nb && len(b) > 0 {
+		tau = min(tau, b[len(b)-1])
+	}
+	ra, rb := below(a, tau), below(b, tau)
+	if len(ra) == 0 || len(rb) == 0 {
+		return 0, 0
+	}
+	inter, union := overlap(ra, rb)
+	return float64(inter) / float64(union), float64(inter) / float64(min(len(ra), len(rb)))
+}
+
+func below(s []uint32, tau uint32) []uint32 {
+	n := len(s)
+	for n > 0 && s[n-1] > tau {
+		n--
+	}
+	return s[:n]
+}
+
+// overlap counts the intersection and union of two ascending sets.
+func overlap(a, b []uint32) (inter, union int) {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			inter++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return inter, len(a) + len(b) - inter
+}
+
+// titleOverlap is the share of the shorter title's words found in the
+// other title.
+func titleOverlap(a, b []uint32) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	inter, _ := overlap(a, b)
+	return float64(inter) / float64(min(len(a), len(b)))
+}

@@ -1,0 +1,100 @@
+package dedupe
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Config holds every threshold of the deduper. DefaultConfig's values come
+// from the evaluation on the development corpus (see EVAL.md); each was
+// chosen in a flat region of the precision/recall curve, not at an edge.
+type Config struct {
+	// K is the Hamming distance within which body and lead fingerprints
+	// are candidates. Candidates are verified, so K trades lookup cost for
+	// recall, not precision. Between 1 and 7 (k+1 blocks of at least 8 bits).
+	K int
+	// LeadK and TitleK are the thresholds of the lead and headline
+	// fingerprints, which have few features and so need their own.
+	LeadK, TitleK int
+	// LeadWords is how many content words (after boilerplate and dateline)
+	// form the lead: the part a teaser repeats.
+	LeadWords int
+	// SketchSize is the bottom-k sketch size over body shingles.
+	SketchSize int
+
+	// MinJaccard: two items whose shingle sets overlap this much are one
+	// story, whatever their lengths.
+	MinJaccard float64
+	// MinContainment: the shorter item's shingles contained in the longer
+	// one at this share make it a partial copy (expanded or cut version),
+	// provided the shorter has at least MinContainedShingles shingles.
+	MinContainment       float64
+	MinContainedShingles int
+	// MinLeadContainment: a teaser (at most TeaserWords words) whose
+	// shingles are this contained in the other item's opening is a copy of
+	// it, provided their titles share at least MinTitleOverlap.
+	MinLeadContainment float64
+	TeaserWords        int
+	MinTitleOverlap    float64
+	// MinNumberAgreement: when both items state numbers, at least this
+	// share of the smaller set must appear in the larger; otherwise they are
+	// different instances of a template (weekly figures, auction results).
+	MinNumberAgreement float64
+
+	// TimeTolerance: publish times closer than this are treated as equal
+	// when choosing the original (clock skew between publishers).
+	TimeTolerance time.Duration
+
+	// Boilerplate learning: a segment is boilerplate for a feed once it
+	// has appeared in at least BoilerMinItems of the feed's recent items
+	// and in at least BoilerMinShare of them. BoilerMaxSegments bounds the
+	// learned state per feed.
+	BoilerMinItems    int
+	BoilerMinShare    float64
+	BoilerMaxSegments int
+}
+
+// DefaultConfig returns the measured defaults.
+func DefaultConfig() Config {
+	return Config{
+		K:                    3,
+		LeadK:                3,
+		TitleK:               3,
+		LeadWords:            24,
+		SketchSize:           96,
+		MinJaccard:           0.5,
+		MinContainment:       0.75,
+		MinContainedShingles: 12,
+		MinLeadContainment:   0.7,
+		TeaserWords:          60,
+		MinTitleOverlap:      0.5,
+		MinNumberAgreement:   0.5,
+		TimeTolerance:        2 * time.Minute,
+		BoilerMinItems:       3,
+		BoilerMinShare:       0.2,
+		BoilerMaxSegments:    4096,
+	}
+}
+
+// Validate reports settings that cannot work.
+func (c Config) Validate() error {
+	var errs []error
+	for _, k := range []int{c.K, c.LeadK, c.TitleK} {
+		if k < 1 || k > 7 {
+			errs = append(errs, fmt.Errorf("K = %d: fingerprint thresholds must be between 1 and 7", k))
+		}
+	}
+	if c.LeadWords < 4 || c.SketchSize < 8 || c.TeaserWords < 1 {
+		errs = append(errs, errors.New("LeadWords >= 4, SketchSize >= 8 and TeaserWords >= 1 are required"))
+	}
+	for _, f := range []float64{c.MinJaccard, c.MinContainment, c.MinLeadContainment, c.MinTitleOverlap, c.MinNumberAgreement, c.BoilerMinShare} {
+		if f < 0 || f > 1 {
+			errs = append(errs, fmt.Errorf("threshold %v: must be within [0,1]", f))
+		}
+	}
+	if c.BoilerMinItems < 2 || c.BoilerMaxSegments < 16 {
+		errs = append(errs, errors.New("BoilerMinItems >= 2 and BoilerMaxSegments >= 16 are required"))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,138 @@
+package dedupe
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// creditMarkers introduce the source a republished item credits. Matching
+// is on lower-cased text; what follows the marker is the credited source.
+var creditMarkers = []string{
+	"@source:", "source:", "sources:", "originally published by", "originally published at",
+	"originally published on", "originally published in", "originally appeared on",
+	"originally appeared in", "first published by", "first published on", "first appeared on",
+	"first appeared in", "republished from", "reprinted from", "republished with permission from",
+	"courtesy of", "credit:", "read the original at", "read the full story at", "the post appeared first on",
+}
+
+// creditsOf returns the registrable domains (or bare names) that the item
+// credits as its source: RSS <source url>, <link rel="canonical"> in the
+// content, and credit lines in the text ("@Source: mirror.co.uk",
+// "Originally published by …", a short "via …").
+func creditsOf(doc Doc, ex extracted) []string {
+	var out []string
+	add := func(c string) {
+		if c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	add(domainOfURL(doc.SourceURL))
+	add(domainOfURL(ex.canonical))
+	for _, bl := range ex.blocks {
+		lower := strings.ToLower(bl)
+		for _, m := range creditMarkers {
+			for off := 0; ; {
+				i := strings.Index(lower[off:], m)
+				if i < 0 {
+					break
+				}
+				at := off + i + len(m)
+				add(creditAt(lower[at:]))
+				off = at
+			}
+		}
+		// "via X" only as a short line of its own: in running text "via"
+		// is just a preposition.
+		if t := strings.TrimSpace(lower); strings.HasPrefix(t, "via ") && len(strings.Fields(t)) <= 5 {
+			add(creditAt(t[4:]))
+		}
+	}
+	return out
+}
+
+// creditAt reads the credited source at the start of s: a domain or URL if
+// there is one among the first words, else the first word as a name.
+func creditAt(s string) string {
+	fs := strings.Fields(s)
+	if len(fs) > 4 {
+		fs = fs[:4]
+	}
+	for _, f := range fs {
+		f = strings.Trim(f, ".,;:()[]\"'<>")
+		if strings.Contains(f, ".") && !strings.HasSuffix(f, ".") {
+			if d := domainOf(f); d != "" {
+				return d
+			}
+		}
+	}
+	if len(fs) == 0 {
+		return ""
+	}
+	name := strings.Trim(fs[0], ".,;:()[]\"'<>@")
+	if name == "the" && len(fs) > 1 {
+		name = strings.Trim(fs[1], ".,;:()[]\"'<>@")
+	}
+	if len(name) < 2 || stopword(name) {
+		return ""
+	}
+	return name
+}
+
+// domainOfURL returns the registrable domain of a URL's host.
+func domainOfURL(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return domainOf(u.Hostname())
+}
+
+// domainOf returns the registrable domain ("eTLD+1") of a host or of a
+// bare "host/path" string: news.bbc.co.uk → bbc.co.uk.
+func domainOf(host string) string {
+	host = strings.ToLower(strings.TrimSpace(host))
+	if strings.Contains(host, "://") {
+		return domainOfURL(host)
+	}
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		host = host[:i]
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "www."), ".")
+	if host == "" || !strings.Contains(host, ".") {
+		return ""
+	}
+	d, err := publicsuffix.EffectiveTLDPlusOne(host)
+	if err != nil {
+		return host
+	}
+	return d
+}
+
+// siteDomain is the registrable domain of a feed site given as a URL or a
+// host.
+func siteDomain(site string) string {
+	if strings.Contains(site, "://") {
+		return domainOfURL(site)
+	}
+	return domainOf(site)
+}
+
+// credits reports whether credit names the site domain d: the same
+// registrable domain, or a bare name equal to its first label ("bbc" for
+// bbc.co.uk).
+func credits(credit, d string) bool {
+	if credit == "" || d == "" {
+		return false
+	}
+	if strings.Contains(credit, ".") {
+		return credit == d
+	}
+	label, _, _ := strings.Cut(d, ".")
+	return credit == label
+}

@@ -1,0 +1,30 @@
+// Package dedupe recognises republished copies of a story and decides which
+// item is the original. It is pure: no files, no network, no database; the
+// aggregator feeds it items and the store persists what it returns.
+//
+// The pipeline for one item:
+//
+//  1. Text (text.go): HTML to text with a real tokenizer, keeping block
+//     boundaries; NFKC, case folding, punctuation and whitespace folding.
+//  2. Boilerplate (boilerplate.go): segments that a feed repeats across its
+//     own items (learned per feed, persisted by the store) and a short
+//     general list ("Read more", "Share this", copyright lines …) are
+//     dropped, so a site's header and footer do not count as content.
+//  3. Signature (signature.go): a 64-bit SimHash over word 3-shingles of
+//     title and body, a second SimHash of the opening ("lead") for teasers,
+//     a bottom-k sketch of the shingles and the lead's shingles for
+//     verification, the numbers the story mentions, and the domains it
+//     credits as its source.
+//  4. Index (index.go): the permuted-block tables of Manku, Jain and Das
+//     Sarma (WWW 2007): with the 64 bits split into k+1 blocks, any
+//     fingerprint within Hamming distance k agrees exactly with the query
+//     on at least one block, so each table is bucketed by one block.
+//  5. Verification (compare.go): a candidate is a duplicate only when an
+//     independent measure agrees — shingle Jaccard or containment from the
+//     sketches, title overlap for short items — and the numbers of the two
+//     stories do not contradict each other (template stories).
+//  6. The original (original.go): attribution to another member's domain,
+//     then the earliest publish time (with a tolerance), then first seen.
+//     Link (link.go) re-links a whole cluster when its true original
+//     arrives after its copies.
+package dedupe

@@ -1,0 +1,97 @@
+package dedupe
+
+import (
+	"encoding/binary"
+	"errors"
+)
+
+// sigVersion is the first byte of an encoded Signature. Signatures are
+// persisted: a change of Sign's features needs a new version, and old
+// versions must still decode (or be re-signed) — never silently compared.
+const sigVersion = 2
+
+var errBadSignature = errors.New("dedupe: malformed signature")
+
+// MarshalBinary encodes the signature compactly: fixed fingerprints, then
+// varint counts and delta-encoded ascending hash lists.
+func (s Signature) MarshalBinary() ([]byte, error) {
+	out := make([]byte, 0, 24+4*(len(s.Sketch)+len(s.LeadSet)+len(s.Title)+len(s.Numbers)))
+	out = append(out, sigVersion)
+	out = binary.LittleEndian.AppendUint64(out, s.SimHash)
+	out = binary.LittleEndian.AppendUint64(out, s.Lead)
+	out = binary.LittleEndian.AppendUint64(out, s.TitleHash)
+	out = binary.AppendUvarint(out, uint64(s.Words))
+	out = binary.AppendUvarint(out, uint64(s.Shingles))
+	for _, l := range [][]uint32{s.Sketch, s.LeadSet, s.Title, s.Numbers} {
+		out = binary.AppendUvarint(out, uint64(len(l)))
+		prev := uint32(0)
+		for _, v := range l {
+			out = binary.AppendUvarint(out, uint64(v-prev))
+			prev = v
+		}
+	}
+	out = binary.AppendUvarint(out, uint64(len(s.Credits)))
+	for _, c := range s.Credits {
+		out = binary.AppendUvarint(out, uint64(len(c)))
+		out = append(out, c...)
+	}
+	return out, nil
+}
+
+// UnmarshalBinary decodes what MarshalBinary wrote.
+func (s *Signature) UnmarshalBinary(b []byte) error {
+	if len(b) < 25 || b[0] != sigVersion {
+		return errBadSignature
+	}
+	var out Signature
+	out.SimHash = binary.LittleEndian.Uint64(b[1:])
+	out.Lead = binary.LittleEndian.Uint64(b[9:])
+	out.TitleHash = binary.LittleEndian.Uint64(b[17:])
+	b = b[25:]
+	next := func() (uint64, bool) {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			return 0, false
+		}
+		b = b[n:]
+		return v, true
+	}
+	w, ok1 := next()
+	sh, ok2 := next()
+	if !ok1 || !ok2 {
+		return errBadSignature
+	}
+	out.Words, out.Shingles = int(w), int(sh)
+	lists := []*[]uint32{&out.Sketch, &out.LeadSet, &out.Title, &out.Numbers}
+	for _, l := range lists {
+		n, ok := next()
+		if !ok || n > uint64(len(b)) {
+			return errBadSignature
+		}
+		vals := make([]uint32, n)
+		prev := uint32(0)
+		for i := range vals {
+			d, ok := next()
+			if !ok || d > 1<<32-1 {
+				return errBadSignature
+			}
+			prev += uint32(d)
+			vals[i] = prev
+		}
+		*l = vals
+	}
+	n, ok := next()
+	if !ok || n > uint64(len(b)) {
+		return errBadSignature
+	}
+	for i := uint64(0); i < n; i++ {
+		l, ok := next()
+		if !ok || l > uint64(len(b)) {
+			return errBadSignature
+		}
+		out.Credits = append(out.Credits, string(b[:l]))
+		b = b[l:]
+	}
+	*s = out
+	return nil
+}

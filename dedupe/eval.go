@@ -1,0 +1,178 @@
+package dedupe
+
+import (
+	"math/rand/v2"
+	"net/url"
+	"sort"
+	"time"
+)
+
+// LabeledItem is one line of a labelled corpus (the JSON Lines format of
+// shared/corpus and of `feedfold eval`): items sharing Cluster are copies
+// or versions of one story; Original marks the item that should be kept.
+type LabeledItem struct {
+	ID        string    `json:"id"`
+	Feed      string    `json:"feed"`
+	URL       string    `json:"url"`
+	Title     string    `json:"title"`
+	Published time.Time `json:"published"`
+	Content   string    `json:"content"`
+	Cluster   string    `json:"cluster"`
+	Original  bool      `json:"original"`
+	GUID      string    `json:"guid"`
+}
+
+// Order is an arrival order for Evaluate.
+type Order string
+
+// Arrival orders: by publish time (how a poller mostly sees them), the
+// reverse (every original arrives after its copies), and a seeded shuffle.
+const (
+	ByPublished Order = "published"
+	Reversed    Order = "reversed"
+	Shuffled    Order = "shuffled"
+)
+
+// Report holds the evaluation figures.
+type Report struct {
+	Items          int
+	LabelPairs     int // pairs of items in the same labelled cluster
+	PredictedPairs int // pairs of items linked into the same cluster
+	TruePairs      int // pairs both labelled and predicted
+	Precision      float64
+	Recall         float64
+	// OriginalsJudged counts labelled clusters whose original was linked
+	// to at least one other member; OriginalsRight those where it is the
+	// canonical item.
+	OriginalsJudged int
+	OriginalsRight  int
+	OriginalRate    float64
+	// Errors lists a few false and missed pairs by corpus id, for reading.
+	FalsePairs  [][2]string
+	MissedPairs [][2]string
+	WrongOrigin [][2]string // {labelled original, chosen}
+}
+
+// Evaluate ingests items in the given order exactly as the aggregator does
+// (per-feed boilerplate observed, then Sign, LinkItem, index), then scores
+// the clustering against the labels. Each item's site is its URL's host:
+// corpus feed names are labels, not sites.
+func Evaluate(cfg Config, items []LabeledItem, order Order) Report {
+	idx := make([]int, len(items))
+	for i := range idx {
+		idx[i] = i
+	}
+	switch order {
+	case ByPublished, Reversed:
+		sort.SliceStable(idx, func(a, b int) bool {
+			pa, pb := items[idx[a]].Published, items[idx[b]].Published
+			if order == Reversed {
+				return pb.Before(pa)
+			}
+			return pa.Before(pb)
+		})
+	case Shuffled:
+		r := rand.New(rand.NewPCG(1, 2))
+		r.Shuffle(len(idx), func(a, b int) { idx[a], idx[b] = idx[b], idx[a] })
+	}
+	x := NewIndex(cfg)
+	st := NewMemState()
+	models := map[string]*Boilerplate{}
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for n, i := range idx {
+		it := items[i]
+		id := uint64(i + 1)
+		site := ""
+		if u, err := url.Parse(it.URL); err == nil {
+			site = u.Hostname()
+		}
+		doc := Doc{Title: it.Title, HTML: it.Content, URL: it.URL, FeedSite: site}
+		bp := models[it.Feed]
+		if bp == nil {
+			bp = NewBoilerplate(cfg)
+			models[it.Feed] = bp
+		}
+		bp.Observe(doc)
+		sig := Sign(cfg, doc, bp)
+		m := Member{Site: site, URL: it.URL, Credits: sig.Credits, Published: it.Published, FirstSeen: base.Add(time.Duration(n) * time.Second)}
+		st.Put(id, sig, m)
+		d := LinkItem(cfg, x, st, id, sig, m, 0)
+		st.Apply(d)
+		x.Add(id, sig)
+	}
+	return score(items, st)
+}
+
+func score(items []LabeledItem, st *MemState) Report {
+	r := Report{Items: len(items)}
+	type cell struct{ pred uint64; label string }
+	cells := map[cell]int{}
+	preds := map[uint64][]int{}
+	labels := map[string][]int{}
+	for i, it := range items {
+		p := st.Root(uint64(i + 1))
+		cells[cell{p, it.Cluster}]++
+		preds[p] = append(preds[p], i)
+		labels[it.Cluster] = append(labels[it.Cluster], i)
+	}
+	pairs := func(n int) int { return n * (n - 1) / 2 }
+	for _, c := range cells {
+		r.TruePairs += pairs(c)
+	}
+	for _, m := range preds {
+		r.PredictedPairs += pairs(len(m))
+		for a := 0; a < len(m) && len(r.FalsePairs) < 20; a++ {
+			for b := a + 1; b < len(m) && len(r.FalsePairs) < 20; b++ {
+				if items[m[a]].Cluster != items[m[b]].Cluster {
+					r.FalsePairs = append(r.FalsePairs, [2]string{items[m[a]].ID, items[m[b]].ID})
+				}
+			}
+		}
+	}
+	for _, m := range labels {
+		r.LabelPairs += pairs(len(m))
+		for a := 0; a < len(m) && len(r.MissedPairs) < 40; a++ {
+			for b := a + 1; b < len(m) && len(r.MissedPairs) < 40; b++ {
+				if st.Root(uint64(m[a]+1)) != st.Root(uint64(m[b]+1)) {
+					r.MissedPairs = append(r.MissedPairs, [2]string{items[m[a]].ID, items[m[b]].ID})
+				}
+			}
+		}
+		orig := -1
+		for _, i := range m {
+			if items[i].Original {
+				orig = i
+			}
+		}
+		if orig < 0 || len(m) < 2 {
+			continue
+		}
+		root := st.Root(uint64(orig + 1))
+		linked := false
+		for _, i := range m {
+			if i != orig && st.Root(uint64(i+1)) == root {
+				linked = true
+			}
+		}
+		if !linked {
+			continue
+		}
+		r.OriginalsJudged++
+		if root == uint64(orig+1) {
+			r.OriginalsRight++
+		} else if len(r.WrongOrigin) < 20 {
+			r.WrongOrigin = append(r.WrongOrigin, [2]string{items[orig].ID, items[root-1].ID})
+		}
+	}
+	r.Precision, r.Recall, r.OriginalRate = 1, 1, 1
+	if r.PredictedPairs > 0 {
+		r.Precision = float64(r.TruePairs) / float64(r.PredictedPairs)
+	}
+	if r.LabelPairs > 0 {
+		r.Recall = float64(r.TruePairs) / float64(r.LabelPairs)
+	}
+	if r.OriginalsJudged > 0 {
+		r.OriginalRate = float64(r.OriginalsRight) / float64(r.OriginalsJudged)
+	}
+	return r
+}

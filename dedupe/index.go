@@ -1,0 +1,235 @@
+package dedupe
+
+import (
+	"math/bits"
+	"slices"
+)
+
+// Index finds stored fingerprints within Hamming distance K of a query,
+// for two fingerprints per item (body and lead), with the permuted-block
+// tables of Manku, Jain and Das Sarma (WWW 2007): the 64 bits are split
+// into K+1 blocks; two fingerprints within distance K differ in at most K
+// blocks, so they agree exactly on at least one. Each block gets a table
+// bucketed on that block's bits, and a query only examines, per table, the
+// bucket of its own block value — at a million items about fifteen entries
+// per bucket instead of a million.
+//
+// Layout, for memory: items live in parallel arrays indexed by a slot
+// (id, body and lead fingerprints: 24 bytes); each table is a CSR array of
+// slots (4 bytes per item per table) with a small overflow map for items
+// added since the last rebuild. With K = 3 that is 24 + 2·4·4 = 56 bytes
+// per item. Removal leaves a tombstone that the next rebuild drops.
+//
+// An Index is not safe for concurrent use; the aggregator guards it.
+type Index struct {
+	k      [channels]int
+	ids    []uint64 // 0 marks a removed slot
+	fps    [channels][]uint64
+	tables [channels][]table
+	extraN int
+	dead   int
+}
+
+type table struct {
+	shift   uint   // position of the block's lowest bit
+	width   uint   // bits of the block used as bucket key (at most 16)
+	offsets []uint32
+	entries []uint32
+	extra   map[uint32][]uint32 // bucket -> slots added since the last build
+}
+
+// Channels: the fingerprints indexed per item.
+const (
+	chanBody  = iota // title and body shingles: near-identical copies
+	chanLead         // the opening sentence: teasers and cut versions
+	chanTitle        // the headline: re-filings and copies with other bodies
+	channels
+)
+
+func fingerprints(s Signature) [channels]uint64 {
+	return [channels]uint64{s.SimHash, s.Lead, s.TitleHash}
+}
+
+// NewIndex returns an empty index for cfg.K.
+func NewIndex(cfg Config) *Index {
+	x := &Index{k: [channels]int{cfg.K, cfg.LeadK, cfg.TitleK}}
+	for c := range x.tables {
+		blocks := x.k[c] + 1
+		x.tables[c] = make([]table, blocks)
+		start := uint(0)
+		for b := 0; b < blocks; b++ {
+			size := uint(64 / blocks)
+			if b < 64%blocks {
+				size++
+			}
+			w := min(size, 16)
+			// Key on the block's top bits: a block wider than 16 bits
+			// only makes buckets coarser, never misses a match.
+			x.tables[c][b] = table{shift: start + size - w, width: w, extra: map[uint32][]uint32{}}
+			start += size
+		}
+	}
+	x.rebuild()
+	return x
+}
+
+func (t *table) key(fp uint64) uint32 { return uint32(fp>>t.shift) & (1<<t.width - 1) }
+
+// Len is the number of items indexed.
+func (x *Index) Len() int { return len(x.ids) - x.dead }
+
+func indexable(s Signature) bool { return s.Words > 0 }
+
+// Add indexes an item. Items without content words are not indexed: an
+// empty fingerprint would match every other empty one.
+func (x *Index) Add(id uint64, s Signature) {
+	if !indexable(s) {
+		return
+	}
+	slot := x.appendSlot(id, s)
+	for c := range x.tables {
+		fp := x.fps[c][slot]
+		for i := range x.tables[c] {
+			t := &x.tables[c][i]
+			k := t.key(fp)
+			t.extra[k] = append(t.extra[k], slot)
+		}
+	}
+	x.extraN++
+	if x.extraN > 4096+len(x.ids)/8 {
+		x.rebuild()
+	}
+}
+
+// Load appends an item without indexing it yet; call Rebuild once after
+// loading many. It is the fast path for restoring persisted fingerprints.
+func (x *Index) Load(id uint64, s Signature) {
+	if indexable(s) {
+		x.appendSlot(id, s)
+	}
+}
+
+// Rebuild indexes everything loaded or added, dropping removed items.
+func (x *Index) Rebuild() { x.rebuild() }
+
+func (x *Index) appendSlot(id uint64, s Signature) uint32 {
+	x.ids = append(x.ids, id)
+	for c, fp := range fingerprints(s) {
+		x.fps[c] = append(x.fps[c], fp)
+	}
+	return uint32(len(x.ids) - 1)
+}
+
+// Remove unindexes an item; s must be the signature it was added with.
+func (x *Index) Remove(id uint64, s Signature) {
+	if !indexable(s) {
+		return
+	}
+	t := &x.tables[chanBody][0]
+	k := t.key(s.SimHash)
+	for _, slot := range x.bucket(t, k) {
+		if x.ids[slot] == id {
+			x.ids[slot] = 0
+			x.dead++
+			break
+		}
+	}
+	if x.dead > 1024 && x.dead > len(x.ids)/4 {
+		x.rebuild()
+	}
+}
+
+// bucket returns the slots of bucket k (built part, then overflow). The
+// result may alias internal arrays: do not modify it.
+func (x *Index) bucket(t *table, k uint32) []uint32 {
+	built := t.entries[t.offsets[k]:t.offsets[k+1]]
+	if ex := t.extra[k]; len(ex) > 0 {
+		return append(slices.Clip(built), ex...)
+	}
+	return built
+}
+
+// Candidates appends to dst the ids whose body or lead fingerprint is
+// within K of s's, each once.
+func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
+	if !indexable(s) {
+		return dst
+	}
+	start := len(dst)
+	q := fingerprints(s)
+	for c := range x.tables {
+		if q[c] == 0 {
+			continue // no title, no lead: nothing to match on
+		}
+		fps := x.fps[c]
+		k := x.k[c]
+		for i := range x.tables[c] {
+			t := &x.tables[c][i]
+			b := t.key(q[c])
+			for _, part := range [2][]uint32{t.entries[t.offsets[b]:t.offsets[b+1]], t.extra[b]} {
+				for _, slot := range part {
+					if id := x.ids[slot]; id != 0 && bits.OnesCount64(fps[slot]^q[c]) <= k {
+						dst = append(dst, id)
+					}
+				}
+			}
+		}
+	}
+	found := dst[start:]
+	slices.Sort(found)
+	return append(dst[:start], slices.Compact(found)...)
+}
+
+// rebuild compacts tombstones and rebuilds every table's CSR arrays.
+func (x *Index) rebuild() {
+	if x.dead > 0 {
+		n := 0
+		for i, id := range x.ids {
+			if id == 0 {
+				continue
+			}
+			x.ids[n] = id
+			for c := range x.fps {
+				x.fps[c][n] = x.fps[c][i]
+			}
+			n++
+		}
+		x.ids = slices.Clip(x.ids[:n])
+		for c := range x.fps {
+			x.fps[c] = slices.Clip(x.fps[c][:n])
+		}
+		x.dead = 0
+	}
+	n := len(x.ids)
+	for c := range x.tables {
+		for i := range x.tables[c] {
+			t := &x.tables[c][i]
+			nb := 1 << t.width
+			if cap(t.offsets) >= nb+1 {
+				t.offsets = t.offsets[:nb+1]
+				clear(t.offsets)
+			} else {
+				t.offsets = make([]uint32, nb+1)
+			}
+			for _, fp := range x.fps[c] {
+				t.offsets[t.key(fp)+1]++
+			}
+			for b := 1; b <= nb; b++ {
+				t.offsets[b] += t.offsets[b-1]
+			}
+			if cap(t.entries) >= n && cap(t.entries) <= n+n/4+64 {
+				t.entries = t.entries[:n]
+			} else {
+				t.entries = make([]uint32, n)
+			}
+			fill := make([]uint32, nb)
+			for slot, fp := range x.fps[c] {
+				k := t.key(fp)
+				t.entries[t.offsets[k]+fill[k]] = uint32(slot)
+				fill[k]++
+			}
+			t.extra = map[uint32][]uint32{}
+		}
+	}
+	x.extraN = 0
+}

@@ -1,0 +1,109 @@
+package dedupe
+
+import "time"
+
+// Member is what choosing a cluster's original needs to know of an item.
+type Member struct {
+	ID        uint64
+	Site      string   // the item's feed site (URL or host)
+	URL       string   // the item's normalised link
+	Credits   []string // sources the item credits (Signature.Credits)
+	Published time.Time
+	FirstSeen time.Time
+	// Policy is the feed's setting: "" or "on", "original" (always wins),
+	// "never-original" (never wins while another member can), "off".
+	Policy string
+}
+
+// ChooseOriginal picks a cluster's original and says why:
+//
+//   - "policy": a member's feed is marked "original";
+//   - "attribution": another member credits this member's site (a credit
+//     to one's own domain does not count, so a copy cannot crown itself);
+//   - "earliest": the earliest publish time, times closer than
+//     cfg.TimeTolerance counting as equal;
+//   - "first-seen": a tie on time, broken by when feedfold first saw it
+//     (then by id, so the choice never depends on map order).
+//
+// Members of "never-original" feeds are passed over unless all are.
+func ChooseOriginal(cfg Config, ms []Member) (int, string) {
+	eligible := make([]int, 0, len(ms))
+	for i, m := range ms {
+		if m.Policy != "never-original" {
+			eligible = append(eligible, i)
+		}
+	}
+	if len(eligible) == 0 {
+		for i := range ms {
+			eligible = append(eligible, i)
+		}
+	}
+	var forced []int
+	for _, i := range eligible {
+		if ms[i].Policy == "original" {
+			forced = append(forced, i)
+		}
+	}
+	if len(forced) > 0 {
+		i, _ := earliest(cfg, ms, forced)
+		return i, "policy"
+	}
+
+	// Attribution: count, for each eligible member, the other members
+	// whose credits name its site.
+	best, bestVotes := -1, 0
+	var tied []int
+	for _, i := range eligible {
+		d := siteDomain(ms[i].Site)
+		votes := 0
+		for j, o := range ms {
+			if j == i || siteDomain(o.Site) == d {
+				continue // same site: not an independent credit
+			}
+			for _, c := range o.Credits {
+				if credits(c, d) {
+					votes++
+					break
+				}
+			}
+		}
+		switch {
+		case votes > bestVotes:
+			best, bestVotes, tied = i, votes, []int{i}
+		case votes == bestVotes && votes > 0:
+			tied = append(tied, i)
+		}
+	}
+	if best >= 0 && bestVotes > 0 {
+		i, _ := earliest(cfg, ms, tied)
+		return i, "attribution"
+	}
+	return earliest(cfg, ms, eligible)
+}
+
+// earliest picks among idx by publish time (with tolerance), then first
+// seen, then id.
+func earliest(cfg Config, ms []Member, idx []int) (int, string) {
+	minPub := ms[idx[0]].Published
+	for _, i := range idx[1:] {
+		if ms[i].Published.Before(minPub) {
+			minPub = ms[i].Published
+		}
+	}
+	best := -1
+	tie := 0
+	for _, i := range idx {
+		if ms[i].Published.Sub(minPub) > cfg.TimeTolerance {
+			continue
+		}
+		tie++
+		if best < 0 || ms[i].FirstSeen.Before(ms[best].FirstSeen) ||
+			ms[i].FirstSeen.Equal(ms[best].FirstSeen) && ms[i].ID < ms[best].ID {
+			best = i
+		}
+	}
+	if tie > 1 {
+		return best, "first-seen"
+	}
+	return best, "earliest"
+}

@@ -1,0 +1,290 @@
+package dedupe
+
+import (
+	"slices"
+	"strings"
+)
+
+// Doc is one item as dedupe sees it; the aggregator fills it from a feed
+// entry.
+type Doc struct {
+	Title     string
+	HTML      string // content HTML, or the summary when there is no content
+	URL       string // the item's link
+	FeedSite  string // the feed's site URL or host, e.g. "https://www.mirror.co.uk/"
+	SourceURL string // RSS <source url>, if any
+}
+
+// Signature is everything dedupe keeps about an item: fingerprints for the
+// index and the sketches that verify a candidate. It is a few hundred
+// bytes when encoded.
+type Signature struct {
+	SimHash  uint64 // title and body 3-shingles, boilerplate removed
+	Lead     uint64 // the opening sentence: what a teaser repeats
+	// TitleHash fingerprints the headline (cleaned of site names and
+	// labels); 0 when there is none.
+	TitleHash uint64
+	Words    int    // content words after boilerplate removal
+	Shingles int    // distinct body shingles
+	// Sketch is the bottom-k of the body's shingle hashes (ascending).
+	Sketch []uint32
+	// LeadSet holds every shingle hash of the opening (ascending), so a
+	// teaser's containment in it is exact, not sampled.
+	LeadSet []uint32
+	Title   []uint32 // hashes of title words (ascending, distinct)
+	Numbers []uint32 // hashes of the numbers the item states (ascending, distinct)
+	// Credits are the sources the item credits: registrable domains
+	// ("mirror.co.uk") or, when only a name is given, the name ("bbc").
+	Credits []string
+}
+
+// prepared is the normalised text of an item.
+type prepared struct {
+	title   []string
+	content []string // content words in order
+	lead    []string // opening sentence words
+	credits []string
+}
+
+// Sign computes an item's signature. bp is the feed's learned boilerplate
+// (nil for none). Sign is safe for concurrent use with distinct bp values.
+func Sign(cfg Config, doc Doc, bp *Boilerplate) Signature {
+	p := prepare(cfg, doc, bp)
+	return signPrepared(cfg, p)
+}
+
+func prepare(cfg Config, doc Doc, bp *Boilerplate) prepared {
+	var p prepared
+	p.title = words(cleanHeadline(doc.Title), nil)
+	titleKey := strings.Join(p.title, " ")
+	ex := extractText(doc.HTML)
+	p.credits = creditsOf(doc, ex)
+
+	type seg struct {
+		ws      []string
+		learned bool
+		raw     string
+	}
+	var (
+		kept          []seg
+		all, learnedN int
+		raws          []string
+		dropNext      bool
+	)
+	for _, bl := range ex.blocks {
+		raws = segments(bl, raws[:0])
+		for _, raw := range raws {
+			ws := words(raw, nil)
+			if len(ws) == 0 {
+				continue
+			}
+			if dropNext && len(ws) <= 4 {
+				dropNext = false
+				continue
+			}
+			dropNext = false
+			if generalBoilerplate(raw, ws) {
+				// "Source:" and the like end with a colon; the name that
+				// follows is part of the credit line.
+				dropNext = strings.HasSuffix(raw, ":")
+				continue
+			}
+			if strings.Join(ws, " ") == titleKey {
+				continue
+			}
+			s := seg{ws: ws, raw: raw, learned: bp.learned(maskedHash(ws))}
+			all += len(ws)
+			if s.learned {
+				learnedN += len(ws)
+			}
+			kept = append(kept, s)
+		}
+	}
+	// Learned boilerplate may not eat the article: if it would leave
+	// almost nothing, the feed's items really do share their text (a
+	// template) and the text is kept.
+	useLearned := learnedN > 0 && all-learnedN >= max(12, all/4)
+	first := true
+	for _, s := range kept {
+		if s.learned && useLearned {
+			continue
+		}
+		ws := s.ws
+		if first {
+			ws = ws[datelineWords(s.raw, len(ws)):]
+			first = false
+		}
+		p.content = append(p.content, ws...)
+		if len(p.lead) < 6 {
+			p.lead = append(p.lead, ws...)
+		}
+	}
+	if len(p.lead) > cfg.LeadWords {
+		p.lead = p.lead[:cfg.LeadWords]
+	}
+	return p
+}
+
+func signPrepared(cfg Config, p prepared) Signature {
+	var sig Signature
+	sig.Words = len(p.content)
+	sig.Credits = p.credits
+
+	hs := make([]uint64, len(p.content))
+	for i, w := range p.content {
+		hs[i] = wordHash(w)
+	}
+	var shingles []uint64
+	if len(hs) >= 3 {
+		shingles = make([]uint64, 0, len(hs)-2)
+		for i := 0; i+2 < len(hs); i++ {
+			shingles = append(shingles, shingleHash(hs[i], hs[i+1], hs[i+2]))
+		}
+	} else {
+		shingles = append(shingles, hs...)
+	}
+
+	var body simhash
+	for _, s := range shingles {
+		body.add(s, 1)
+	}
+	for _, w := range p.title {
+		body.add(wordHash(w)^0x5bd1e995, 1)
+	}
+	sig.SimHash = body.sum()
+
+	var lead simhash
+	for i, w := range p.lead {
+		h := wordHash(w)
+		lead.add(h, 1)
+		if i > 0 {
+			lead.add(mix(wordHash(p.lead[i-1])^h<<1), 1)
+		}
+	}
+	sig.Lead = lead.sum()
+	if len(p.lead) == 0 {
+		sig.Lead = 0
+	}
+	if len(p.title) > 0 {
+		var th simhash
+		for i, w := range p.title {
+			h := wordHash(w)
+			th.add(h, 2)
+			if i > 0 {
+				th.add(mix(wordHash(p.title[i-1])^h<<1), 1)
+			}
+		}
+		sig.TitleHash = th.sum() | 1 // never 0: 0 means "no title"
+	}
+
+	// Sketch: bottom-k of the distinct shingle hashes' high halves.
+	top := make([]uint32, len(shingles))
+	for i, s := range shingles {
+		top[i] = uint32(s >> 32)
+	}
+	slices.Sort(top)
+	top = slices.Compact(top)
+	sig.Shingles = len(top)
+	sig.Sketch = slices.Clone(top[:min(len(top), cfg.SketchSize)])
+
+	leadEnd := min(len(shingles), 2*cfg.LeadWords)
+	ls := make([]uint32, leadEnd)
+	for i := range ls {
+		ls[i] = uint32(shingles[i] >> 32)
+	}
+	slices.Sort(ls)
+	sig.LeadSet = slices.Compact(ls)
+
+	for _, w := range p.title {
+		if !stopword(w) {
+			sig.Title = append(sig.Title, uint32(wordHash(w)>>32))
+		}
+		if isNumber(w) {
+			sig.Numbers = append(sig.Numbers, uint32(wordHash(w)))
+		}
+	}
+	slices.Sort(sig.Title)
+	sig.Title = slices.Compact(sig.Title)
+	for _, w := range p.content {
+		if isNumber(w) && len(sig.Numbers) < 64 {
+			sig.Numbers = append(sig.Numbers, uint32(wordHash(w)))
+		}
+	}
+	slices.Sort(sig.Numbers)
+	sig.Numbers = slices.Compact(sig.Numbers)
+	return sig
+}
+
+// headlinePrefixes are labels sites put before a headline.
+var headlinePrefixes = []string{"watch:", "video:", "breaking:", "breaking news:", "exclusive:", "update:",
+	"updated:", "just in:", "pictured:", "revealed:", "opinion:", "analysis:", "read:", "listen:", "photos:"}
+
+// cleanHeadline strips what republishers add to a headline: a site name
+// after " | " or a short one after " - ", a trailing "(AP)"-style agency
+// tag, and labels such as "Watch:".
+func cleanHeadline(t string) string {
+	t = strings.TrimSpace(t)
+	if i := strings.Index(t, " | "); i > 0 {
+		parts := strings.Split(t, " | ")
+		best := parts[0]
+		for _, p := range parts[1:] {
+			if len(p) > len(best) {
+				best = p
+			}
+		}
+		t = best
+	}
+	for _, sep := range []string{" - ", " – ", " — "} {
+		if i := strings.LastIndex(t, sep); i > 0 && len(strings.Fields(t[i+len(sep):])) <= 3 && len(strings.Fields(t[:i])) >= 4 {
+			t = t[:i]
+		}
+	}
+	if strings.HasSuffix(t, ")") {
+		if i := strings.LastIndex(t, "("); i > 0 && len(strings.Fields(t[i:])) <= 2 {
+			t = strings.TrimSpace(t[:i])
+		}
+	}
+	lower := strings.ToLower(t)
+	for _, p := range headlinePrefixes {
+		if strings.HasPrefix(lower, p) {
+			t = strings.TrimSpace(t[len(p):])
+			break
+		}
+	}
+	return t
+}
+
+// datelineWords returns how many leading words of the first segment are a
+// news dateline ("WASHINGTON (Reuters) -", "AP -", "HOUSTON --"), which
+// differs between outlets carrying the same wire story.
+func datelineWords(raw string, n int) int {
+	limit := min(len(raw), 60)
+	for _, sep := range []string{" - ", " -- ", " — ", " – "} {
+		i := strings.Index(raw[:limit], sep)
+		if i <= 0 {
+			continue
+		}
+		head := strings.TrimSpace(raw[:i])
+		fields := strings.Fields(head)
+		if len(fields) == 0 || len(fields) > 6 {
+			continue
+		}
+		f := strings.Trim(fields[0], ",.")
+		if len(f) >= 2 && strings.ToUpper(f) == f && strings.ToLower(f) != f || strings.HasSuffix(head, ")") {
+			w := len(words(head, nil))
+			if w < n {
+				return w
+			}
+		}
+		return 0
+	}
+	return 0
+}
+
+var stopwords = map[string]bool{
+	"a": true, "an": true, "the": true, "of": true, "to": true, "in": true, "on": true, "for": true,
+	"and": true, "or": true, "at": true, "by": true, "with": true, "from": true, "as": true, "is": true,
+	"are": true, "be": true, "after": true, "over": true, "its": true, "it": true, "s": true,
+}
+
+func stopword(w string) bool { return stopwords[w] }

@@ -1,0 +1,237 @@
+package dedupe
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+	"golang.org/x/text/unicode/norm"
+)
+
+// extracted is an item's text as dedupe sees it: block-level pieces of
+// text in document order, plus links that matter for attribution.
+type extracted struct {
+	blocks    []string
+	canonical string   // <link rel="canonical" href>
+	hrefs     []string // hrefs of links in "Source:"-like contexts are found from text instead
+}
+
+// skipped elements hold no article text.
+var skipped = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Iframe: true,
+	atom.Svg: true, atom.Button: true, atom.Form: true, atom.Select: true,
+	atom.Template: true, atom.Object: true, atom.Figcaption: true, atom.Nav: true,
+}
+
+// block elements end a piece of text.
+var block = map[atom.Atom]bool{
+	atom.P: true, atom.Div: true, atom.Br: true, atom.Li: true, atom.Ul: true, atom.Ol: true,
+	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+	atom.Blockquote: true, atom.Section: true, atom.Article: true, atom.Header: true,
+	atom.Footer: true, atom.Aside: true, atom.Figure: true, atom.Table: true, atom.Tr: true,
+	atom.Td: true, atom.Th: true, atom.Pre: true, atom.Hr: true, atom.Dd: true, atom.Dt: true,
+	atom.Main: true, atom.Caption: true,
+}
+
+// extractText turns item HTML (or plain text) into blocks with a real HTML
+// tokenizer. Plain text keeps its line breaks as block boundaries.
+func extractText(src string) extracted {
+	var ex extracted
+	if !strings.ContainsAny(src, "<&") {
+		ex.blocks = paragraphs(src, ex.blocks)
+		return ex
+	}
+	z := html.NewTokenizer(strings.NewReader(src))
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			// In HTML a newline inside text is a space; only elements
+			// break blocks. Plain text that arrived as one text node
+			// (no block elements at all) keeps its paragraphs.
+			ex.blocks = paragraphs(cur.String(), ex.blocks)
+			cur.Reset()
+		}
+	}
+	skipDepth := 0
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			flush()
+			return ex
+		case html.TextToken:
+			if skipDepth == 0 {
+				cur.Write(z.Text())
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			a := atom.Lookup(name)
+			if skipped[a] {
+				if tt == html.StartTagToken {
+					skipDepth++
+				}
+				continue
+			}
+			if a == atom.Link && hasAttr {
+				var rel, href string
+				for {
+					k, v, more := z.TagAttr()
+					switch string(k) {
+					case "rel":
+						rel = strings.ToLower(string(v))
+					case "href":
+						href = string(v)
+					}
+					if !more {
+						break
+					}
+				}
+				if rel == "canonical" && ex.canonical == "" {
+					ex.canonical = href
+				}
+				continue
+			}
+			if block[a] {
+				flush()
+			} else if a == atom.Img {
+				cur.WriteByte(' ')
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			if skipped[a] {
+				if skipDepth > 0 {
+					skipDepth--
+				}
+				continue
+			}
+			if block[a] {
+				flush()
+			} else {
+				cur.WriteByte(' ')
+			}
+		}
+	}
+}
+
+// paragraphs splits text at blank lines and joins hard-wrapped lines:
+// newswire text is wrapped at 60-70 columns, and a wrap is not a boundary.
+func paragraphs(s string, dst []string) []string {
+	var cur strings.Builder
+	flush := func() {
+		if t := strings.TrimSpace(cur.String()); t != "" {
+			dst = append(dst, t)
+		}
+		cur.Reset()
+	}
+	for _, line := range strings.Split(s, "\n") {
+		if strings.TrimSpace(line) == "" {
+			flush()
+			continue
+		}
+		if cur.Len() > 0 {
+			cur.WriteByte(' ')
+		}
+		cur.WriteString(line)
+	}
+	flush()
+	return dst
+}
+
+// segments splits a block into sentence-like segments: at sentence ends,
+// colons, and the separators sites put between navigation items
+// ("Home » World | Posted by …"). Boilerplate is recognised per segment.
+func segments(block string, dst []string) []string {
+	start := 0
+	rs := []rune(block)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		cut := false
+		switch r {
+		case '|', '»', '•', '·', '›':
+			cut = true
+		case '.', '!', '?', ':', '…', '。':
+			// A sentence end is followed by space or the end; "5.2" and
+			// "U.S." inside a sentence are not.
+			cut = i+1 == len(rs) || unicode.IsSpace(rs[i+1]) || rs[i+1] == '"' || rs[i+1] == '\u201d'
+			if cut && r == '.' && i >= 1 && i+2 < len(rs) && unicode.IsUpper(rs[i-1]) && (i < 2 || !unicode.IsLetter(rs[i-2])) {
+				cut = false // an initial: "U.S. officials"
+			}
+		}
+		if cut {
+			if s := strings.TrimSpace(string(rs[start : i+1])); s != "" {
+				dst = append(dst, s)
+			}
+			start = i + 1
+		}
+	}
+	if s := strings.TrimSpace(string(rs[start:])); s != "" {
+		dst = append(dst, s)
+	}
+	return dst
+}
+
+// words appends the normalised words of s to dst: NFKC, lower case,
+// punctuation dropped, apostrophes joined ("Europe's" → "europes"), and
+// digit groups kept whole ("5.216", "1,000" → "5216", "1000").
+func words(s string, dst []string) []string {
+	if !isASCII(s) {
+		s = norm.NFKC.String(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	flush := func() {
+		if b.Len() > 0 {
+			dst = append(dst, b.String())
+			b.Reset()
+		}
+	}
+	prevDigit := false
+	for i, w := 0, 0; i < len(s); i += w {
+		r, width := utf8.DecodeRuneInString(s[i:])
+		w = width
+		switch {
+		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'):
+			b.WriteRune(r)
+			prevDigit = r <= '9'
+		case r < utf8.RuneSelf && 'A' <= r && r <= 'Z':
+			b.WriteRune(r + 32)
+			prevDigit = false
+		case r == '\'' || r == '\u2019':
+			// joined: no break
+		case (r == '.' || r == ',') && prevDigit && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
+			// inside a number
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			b.WriteRune(unicode.ToLower(r))
+			prevDigit = unicode.IsDigit(r)
+		default:
+			flush()
+			prevDigit = false
+		}
+	}
+	flush()
+	return dst
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func isNumber(w string) bool {
+	if w == "" {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] < '0' || w[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
