@@ -51,8 +51,9 @@ func TestAnalyzePairs(t *testing.T) {
 					sa, sb := sigs[m[a]], sigs[m[b]]
 					d := bits.OnesCount64(sa.SimHash ^ sb.SimHash)
 					ld := bits.OnesCount64(sa.Lead ^ sb.Lead)
+					td := bits.OnesCount64(sa.TitleHash ^ sb.TitleHash)
 					v := Compare(cfg, sa, sb)
-					cand := d <= cfg.K || ld <= cfg.K
+					cand := d <= cfg.K || ld <= cfg.LeadK || td <= cfg.TitleK
 					switch {
 					case !cand:
 						noCand++
@@ -62,7 +63,7 @@ func TestAnalyzePairs(t *testing.T) {
 						ok++
 					}
 					if !cand || !v.Duplicate {
-						t.Logf("MISS %s %s cand=%v d=%d ld=%d words=%d/%d score=%.2f | %q | %q", items[m[a]].ID, items[m[b]].ID, cand, d, ld, sa.Words, sb.Words, v.Score, trunc(items[m[a]].Title), trunc(items[m[b]].Title))
+						t.Logf("MISS %s %s cand=%v d=%d ld=%d td=%d words=%d/%d score=%.2f | %q | %q", items[m[a]].ID, items[m[b]].ID, cand, d, ld, td, sa.Words, sb.Words, v.Score, trunc(items[m[a]].Title), trunc(items[m[b]].Title))
 					}
 				}
 			}

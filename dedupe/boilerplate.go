@@ -160,14 +160,26 @@ func generalBoilerplate(raw string, ws []string) bool {
 	}
 	lower := strings.ToLower(raw)
 	if strings.Contains(lower, "all rights reserved") || strings.Contains(lower, "©") ||
-		strings.Contains(lower, "for advertisement") || strings.HasPrefix(lower, "@source") {
+		strings.Contains(lower, "for advertisement") || strings.Contains(lower, "@source") ||
+		strings.HasPrefix(lower, "(c) ") || strings.Contains(lower, " (c) 20") {
 		return true
 	}
 	if len(ws) > 14 {
 		return false
 	}
-	if navOnly(ws) {
+	if navOnly(ws) || dateOnly(ws) || domainOnly(raw) {
 		return true
+	}
+	if len(ws) <= 8 {
+		if strings.HasSuffix(lower, "source:") || strings.HasSuffix(lower, "sources:") {
+			return true
+		}
+		for _, w := range ws {
+			switch w {
+			case "subscribe", "subscribers", "newsletter", "advertisement", "sponsored", "unsubscribe":
+				return true
+			}
+		}
 	}
 	first := ws[0]
 	second := ""
@@ -207,6 +219,48 @@ var navWords = map[string]bool{
 func navOnly(ws []string) bool {
 	for _, w := range ws {
 		if !navWords[w] && !isNumber(w) {
+			return false
+		}
+	}
+	return true
+}
+
+var dateWords = map[string]bool{
+	"jan": true, "january": true, "feb": true, "february": true, "mar": true, "march": true,
+	"apr": true, "april": true, "may": true, "jun": true, "june": true, "jul": true, "july": true,
+	"aug": true, "august": true, "sep": true, "sept": true, "september": true, "oct": true,
+	"october": true, "nov": true, "november": true, "dec": true, "december": true,
+	"mon": true, "monday": true, "tue": true, "tuesday": true, "wed": true, "wednesday": true,
+	"thu": true, "thursday": true, "fri": true, "friday": true, "sat": true, "saturday": true,
+	"sun": true, "sunday": true, "am": true, "pm": true, "gmt": true, "utc": true, "bst": true,
+	"est": true, "edt": true, "pst": true, "pdt": true, "cet": true, "updated": true, "published": true,
+	"st": true, "nd": true, "rd": true, "th": true,
+}
+
+// dateOnly: a segment that is a date or time stamp ("14 Mar, 2025").
+func dateOnly(ws []string) bool {
+	num := false
+	for _, w := range ws {
+		switch {
+		case isNumber(w):
+			num = true
+		case !dateWords[w]:
+			return false
+		}
+	}
+	return num
+}
+
+// domainOnly: a segment that is only a domain or URL ("bbc.co.uk"), such
+// as the name after a "Source:" label.
+func domainOnly(raw string) bool {
+	fs := strings.Fields(raw)
+	if len(fs) == 0 || len(fs) > 2 {
+		return false
+	}
+	for _, f := range fs {
+		f = strings.Trim(f, ".,;:()[]")
+		if !strings.Contains(f, ".") || domainOf(f) == "" {
 			return false
 		}
 	}

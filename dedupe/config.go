@@ -42,6 +42,12 @@ type Config struct {
 	// different instances of a template (weekly figures, auction results).
 	MinNumberAgreement float64
 
+	// MaxGapSameSite and MaxGapCrossSite: items published further apart
+	// are different stories, however alike (a feed's recurring "weekly
+	// figures" item; an evergreen text). Re-filings come within hours, and
+	// reprint sites copy within days.
+	MaxGapSameSite, MaxGapCrossSite time.Duration
+
 	// TimeTolerance: publish times closer than this are treated as equal
 	// when choosing the original (clock skew between publishers).
 	TimeTolerance time.Duration
@@ -71,6 +77,8 @@ func DefaultConfig() Config {
 		MinTitleOverlap:      0.5,
 		MinNumberAgreement:   0.5,
 		TimeTolerance:        2 * time.Minute,
+		MaxGapSameSite:       96 * time.Hour,
+		MaxGapCrossSite:      7 * 24 * time.Hour,
 		BoilerMinItems:       3,
 		BoilerMinShare:       0.2,
 		BoilerMaxSegments:    4096,

@@ -27,3 +27,21 @@ func TestDebugPair(t *testing.T) {
 		}
 	}
 }
+
+func TestDebugNumbers(t *testing.T) {
+	pair := os.Getenv("FEEDFOLD_PAIR")
+	if pair == "" {
+		t.Skip("set FEEDFOLD_PAIR=id1,id2")
+	}
+	cfg := DefaultConfig()
+	for _, part := range []string{"dev-natural.jsonl", "dev-synthetic.jsonl"} {
+		for _, it := range loadCorpus(t, part) {
+			for _, id := range strings.Split(pair, ",") {
+				if it.ID == id {
+					p := prepare(cfg, Doc{Title: it.Title, HTML: it.Content}, nil)
+					t.Logf("%s numbers=%v", id, p.numbers)
+				}
+			}
+		}
+	}
+}

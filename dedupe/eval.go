@@ -105,7 +105,10 @@ func Evaluate(cfg Config, items []LabeledItem, order Order) Report {
 
 func score(items []LabeledItem, st *MemState) Report {
 	r := Report{Items: len(items)}
-	type cell struct{ pred uint64; label string }
+	type cell struct {
+		pred  uint64
+		label string
+	}
 	cells := map[cell]int{}
 	preds := map[uint64][]int{}
 	labels := map[string][]int{}

@@ -31,8 +31,8 @@ type Index struct {
 }
 
 type table struct {
-	shift   uint   // position of the block's lowest bit
-	width   uint   // bits of the block used as bucket key (at most 16)
+	shift   uint // position of the block's lowest bit
+	width   uint // bits of the block used as bucket key (at most 16)
 	offsets []uint32
 	entries []uint32
 	extra   map[uint32][]uint32 // bucket -> slots added since the last build

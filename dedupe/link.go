@@ -63,7 +63,8 @@ func LinkItem(cfg Config, x *Index, st State, id uint64, sig Signature, m Member
 			if !v.Duplicate || (best != 0 && (v.Score < bestV.Score || v.Score == bestV.Score && v.Distance >= bestV.Distance)) {
 				continue
 			}
-			if cm, ok := st.Member(c); !ok || cm.Policy == "off" {
+			cm, ok := st.Member(c)
+			if !ok || cm.Policy == "off" || tooFarApart(cfg, m, cm) {
 				continue
 			}
 			best, bestV = c, v
@@ -116,6 +117,19 @@ func LinkItem(cfg Config, x *Index, st State, id uint64, sig Signature, m Member
 		d.Links = append(d.Links, l)
 	}
 	return d
+}
+
+// tooFarApart reports whether two items were published too far apart to
+// be one story.
+func tooFarApart(cfg Config, a, b Member) bool {
+	gap := a.Published.Sub(b.Published)
+	if gap < 0 {
+		gap = -gap
+	}
+	if siteDomain(a.Site) == siteDomain(b.Site) {
+		return gap > cfg.MaxGapSameSite
+	}
+	return gap > cfg.MaxGapCrossSite
 }
 
 // MemState is an in-memory State, for the evaluation and tests.

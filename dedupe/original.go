@@ -81,24 +81,29 @@ func ChooseOriginal(cfg Config, ms []Member) (int, string) {
 	return earliest(cfg, ms, eligible)
 }
 
-// earliest picks among idx by publish time (with tolerance), then first
-// seen, then id.
+// earliest picks among idx by publish time, then first seen, then id.
+// Times within cfg.TimeTolerance of the earliest count as equal only
+// between different sites: the tolerance is for publishers' clocks
+// disagreeing, and one site's items share one clock.
 func earliest(cfg Config, ms []Member, idx []int) (int, string) {
-	minPub := ms[idx[0]].Published
+	first := idx[0]
 	for _, i := range idx[1:] {
-		if ms[i].Published.Before(minPub) {
-			minPub = ms[i].Published
+		if ms[i].Published.Before(ms[first].Published) || ms[i].Published.Equal(ms[first].Published) && ms[i].ID < ms[first].ID {
+			first = i
 		}
 	}
-	best := -1
-	tie := 0
+	firstSite := siteDomain(ms[first].Site)
+	best, tie := first, 1
 	for _, i := range idx {
-		if ms[i].Published.Sub(minPub) > cfg.TimeTolerance {
+		if i == first {
+			continue
+		}
+		gap := ms[i].Published.Sub(ms[first].Published)
+		if gap > cfg.TimeTolerance || (gap > 0 && siteDomain(ms[i].Site) == firstSite) {
 			continue
 		}
 		tie++
-		if best < 0 || ms[i].FirstSeen.Before(ms[best].FirstSeen) ||
-			ms[i].FirstSeen.Equal(ms[best].FirstSeen) && ms[i].ID < ms[best].ID {
+		if ms[i].FirstSeen.Before(ms[best].FirstSeen) || ms[i].FirstSeen.Equal(ms[best].FirstSeen) && ms[i].ID < ms[best].ID {
 			best = i
 		}
 	}

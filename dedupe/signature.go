@@ -19,13 +19,13 @@ type Doc struct {
 // index and the sketches that verify a candidate. It is a few hundred
 // bytes when encoded.
 type Signature struct {
-	SimHash  uint64 // title and body 3-shingles, boilerplate removed
-	Lead     uint64 // the opening sentence: what a teaser repeats
+	SimHash uint64 // title and body 3-shingles, boilerplate removed
+	Lead    uint64 // the opening sentence: what a teaser repeats
 	// TitleHash fingerprints the headline (cleaned of site names and
 	// labels); 0 when there is none.
 	TitleHash uint64
-	Words    int    // content words after boilerplate removal
-	Shingles int    // distinct body shingles
+	Words     int // content words after boilerplate removal
+	Shingles  int // distinct body shingles
 	// Sketch is the bottom-k of the body's shingle hashes (ascending).
 	Sketch []uint32
 	// LeadSet holds every shingle hash of the opening (ascending), so a
@@ -43,6 +43,7 @@ type prepared struct {
 	title   []string
 	content []string // content words in order
 	lead    []string // opening sentence words
+	numbers []string // numbers stated in the text, learned boilerplate included
 	credits []string
 }
 
@@ -66,20 +67,21 @@ func prepare(cfg Config, doc Doc, bp *Boilerplate) prepared {
 		raw     string
 	}
 	var (
-		kept          []seg
-		all, learnedN int
-		raws          []string
-		dropNext      bool
+		kept     []seg
+		raws     []string
+		dropNext bool
 	)
 	for _, bl := range ex.blocks {
 		raws = segments(bl, raws[:0])
+		dropNext = false
 		for _, raw := range raws {
 			ws := words(raw, nil)
 			if len(ws) == 0 {
 				continue
 			}
+			// Short items right after a label ("Related: Weather | Sports")
+			// belong to the label.
 			if dropNext && len(ws) <= 4 {
-				dropNext = false
 				continue
 			}
 			dropNext = false
@@ -92,21 +94,22 @@ func prepare(cfg Config, doc Doc, bp *Boilerplate) prepared {
 			if strings.Join(ws, " ") == titleKey {
 				continue
 			}
-			s := seg{ws: ws, raw: raw, learned: bp.learned(maskedHash(ws))}
-			all += len(ws)
-			if s.learned {
-				learnedN += len(ws)
-			}
-			kept = append(kept, s)
+			kept = append(kept, seg{ws: ws, raw: raw, learned: bp.learned(maskedHash(ws))})
 		}
 	}
-	// Learned boilerplate may not eat the article: if it would leave
-	// almost nothing, the feed's items really do share their text (a
-	// template) and the text is kept.
-	useLearned := learnedN > 0 && all-learnedN >= max(12, all/4)
+	// Numbers are read before learned boilerplate goes: a template feed's
+	// sentences recur with only their figures changed, so they are learned
+	// as boilerplate, yet the figures are what tell two instances apart.
+	for _, s := range kept {
+		for _, w := range s.ws {
+			if isNumber(w) {
+				p.numbers = append(p.numbers, w)
+			}
+		}
+	}
 	first := true
 	for _, s := range kept {
-		if s.learned && useLearned {
+		if s.learned {
 			continue
 		}
 		ws := s.ws
@@ -205,10 +208,11 @@ func signPrepared(cfg Config, p prepared) Signature {
 	}
 	slices.Sort(sig.Title)
 	sig.Title = slices.Compact(sig.Title)
-	for _, w := range p.content {
-		if isNumber(w) && len(sig.Numbers) < 64 {
-			sig.Numbers = append(sig.Numbers, uint32(wordHash(w)))
+	for _, w := range p.numbers {
+		if len(sig.Numbers) >= 64 {
+			break
 		}
+		sig.Numbers = append(sig.Numbers, uint32(wordHash(w)))
 	}
 	slices.Sort(sig.Numbers)
 	sig.Numbers = slices.Compact(sig.Numbers)

@@ -152,6 +152,9 @@ func segments(block string, dst []string) []string {
 		switch r {
 		case '|', '»', '•', '·', '›':
 			cut = true
+		case '—', '–':
+			// A spaced dash separates header items ("GAZETTE — 14 Mar").
+			cut = i > 0 && i+1 < len(rs) && unicode.IsSpace(rs[i-1]) && unicode.IsSpace(rs[i+1])
 		case '.', '!', '?', ':', '…', '。':
 			// A sentence end is followed by space or the end; "5.2" and
 			// "U.S." inside a sentence are not.
