@@ -158,10 +158,9 @@ func generalBoilerplate(raw string, ws []string) bool {
 	if len(ws) == 0 {
 		return true
 	}
-	lower := strings.ToLower(raw)
-	if strings.Contains(lower, "all rights reserved") || strings.Contains(lower, "©") ||
-		strings.Contains(lower, "for advertisement") || strings.Contains(lower, "@source") ||
-		strings.HasPrefix(lower, "(c) ") || strings.Contains(lower, " (c) 20") {
+	if strings.Contains(raw, "©") || strings.HasPrefix(raw, "(c)") || strings.HasPrefix(raw, "(C)") ||
+		hasPair(ws, "rights", "reserved") || hasPair(ws, "for", "advertisement") || copyrightYear(ws) ||
+		strings.IndexByte(raw, '@') >= 0 && strings.Contains(strings.ToLower(raw), "@source") {
 		return true
 	}
 	if len(ws) > 14 {
@@ -171,7 +170,7 @@ func generalBoilerplate(raw string, ws []string) bool {
 		return true
 	}
 	if len(ws) <= 8 {
-		if strings.HasSuffix(lower, "source:") || strings.HasSuffix(lower, "sources:") {
+		if last := ws[len(ws)-1]; (last == "source" || last == "sources") && strings.HasSuffix(raw, ":") {
 			return true
 		}
 		for _, w := range ws {
@@ -265,6 +264,26 @@ func domainOnly(raw string) bool {
 		}
 	}
 	return true
+}
+
+// hasPair reports whether a is immediately followed by b in ws.
+func hasPair(ws []string, a, b string) bool {
+	for i := 0; i+1 < len(ws); i++ {
+		if ws[i] == a && ws[i+1] == b {
+			return true
+		}
+	}
+	return false
+}
+
+// copyrightYear: "(c) 2025" written out, which folds to the words "c 2025".
+func copyrightYear(ws []string) bool {
+	for i := 0; i+1 < len(ws); i++ {
+		if ws[i] == "c" && len(ws[i+1]) == 4 && isNumber(ws[i+1]) {
+			return true
+		}
+	}
+	return false
 }
 
 func contains(ws []string, w string) bool {

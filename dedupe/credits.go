@@ -32,7 +32,15 @@ func creditsOf(doc Doc, ex extracted) []string {
 	add(domainOfURL(doc.SourceURL))
 	add(domainOfURL(ex.canonical))
 	for _, bl := range ex.blocks {
+		// Credit lines sit in short blocks, or at the start or end of a
+		// long one; scanning only there keeps this cheap on long articles.
+		if len(bl) > 600 {
+			bl = bl[:300] + "\n" + bl[len(bl)-300:]
+		}
 		lower := strings.ToLower(bl)
+		if !mayCredit(lower) {
+			continue
+		}
 		for _, m := range creditMarkers {
 			for off := 0; ; {
 				i := strings.Index(lower[off:], m)
@@ -51,6 +59,14 @@ func creditsOf(doc Doc, ex extracted) []string {
 		}
 	}
 	return out
+}
+
+// mayCredit is a cheap filter: every credit marker contains one of these.
+func mayCredit(lower string) bool {
+	return strings.Contains(lower, "source") || strings.Contains(lower, "publish") ||
+		strings.Contains(lower, "appeared") || strings.Contains(lower, "courtesy") ||
+		strings.Contains(lower, "credit") || strings.Contains(lower, "reprint") ||
+		strings.Contains(lower, "read the") || strings.HasPrefix(strings.TrimSpace(lower), "via ")
 }
 
 // creditAt reads the credited source at the start of s: a domain or URL if

@@ -40,23 +40,62 @@ func shingleHash(a, b, c uint64) uint64 {
 	return mix(a*0x9e3779b97f4a7c15 ^ (b<<21 | b>>43) ^ (c<<42 | c>>22))
 }
 
-// simhash accumulates weighted 64-bit feature hashes into a fingerprint.
-type simhash [64]int32
+// simhash accumulates 64-bit feature hashes into a fingerprint: bit i is
+// set when most features (by weight) have bit i set. The counting is SWAR:
+// each feature adds eight 64-bit words whose bytes are its bits (a table
+// lookup per byte), so 8 additions do the work of 64; the byte lanes are
+// flushed into 32-bit counts before they can overflow.
+type simhash struct {
+	lanes  [8]uint64
+	n      int
+	counts [64]int32
+	total  int32
+}
+
+// spread[b] has byte j equal to bit j of b.
+var spread = func() (t [256]uint64) {
+	for b := range t {
+		for j := 0; j < 8; j++ {
+			if b&(1<<j) != 0 {
+				t[b] |= 1 << (8 * j)
+			}
+		}
+	}
+	return t
+}()
 
 func (s *simhash) add(h uint64, w int32) {
-	for i := 0; i < 64; i++ {
-		if h&(1<<uint(i)) != 0 {
-			s[i] += w
-		} else {
-			s[i] -= w
+	for ; w > 0; w-- {
+		s.lanes[0] += spread[byte(h)]
+		s.lanes[1] += spread[byte(h>>8)]
+		s.lanes[2] += spread[byte(h>>16)]
+		s.lanes[3] += spread[byte(h>>24)]
+		s.lanes[4] += spread[byte(h>>32)]
+		s.lanes[5] += spread[byte(h>>40)]
+		s.lanes[6] += spread[byte(h>>48)]
+		s.lanes[7] += spread[byte(h>>56)]
+		s.total++
+		if s.n++; s.n == 255 {
+			s.flush()
 		}
 	}
 }
 
+func (s *simhash) flush() {
+	for k, l := range s.lanes {
+		for j := 0; j < 8; j++ {
+			s.counts[8*k+j] += int32(l >> (8 * j) & 0xff)
+		}
+		s.lanes[k] = 0
+	}
+	s.n = 0
+}
+
 func (s *simhash) sum() uint64 {
+	s.flush()
 	var f uint64
-	for i := 0; i < 64; i++ {
-		if s[i] > 0 {
+	for i, c := range s.counts {
+		if 2*c > s.total {
 			f |= 1 << uint(i)
 		}
 	}

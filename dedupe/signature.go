@@ -181,14 +181,8 @@ func signPrepared(cfg Config, p prepared) Signature {
 	}
 
 	// Sketch: bottom-k of the distinct shingle hashes' high halves.
-	top := make([]uint32, len(shingles))
-	for i, s := range shingles {
-		top[i] = uint32(s >> 32)
-	}
-	slices.Sort(top)
-	top = slices.Compact(top)
-	sig.Shingles = len(top)
-	sig.Sketch = slices.Clone(top[:min(len(top), cfg.SketchSize)])
+	sig.Shingles = len(shingles)
+	sig.Sketch = bottomK(shingles, cfg.SketchSize)
 
 	leadEnd := min(len(shingles), 2*cfg.LeadWords)
 	ls := make([]uint32, leadEnd)
@@ -217,6 +211,34 @@ func signPrepared(cfg Config, p prepared) Signature {
 	slices.Sort(sig.Numbers)
 	sig.Numbers = slices.Compact(sig.Numbers)
 	return sig
+}
+
+// bottomK returns the k smallest distinct high halves of hs, ascending.
+// The hashes are uniform, so the k-th smallest of n lies near k/n of the
+// range: values above three times that are dropped before sorting, which
+// makes this linear for long articles (with a full sort as the fallback).
+func bottomK(hs []uint64, k int) []uint32 {
+	top := make([]uint32, 0, min(len(hs), 4*k))
+	if len(hs) > 4*k {
+		limit := uint64(1<<32-1) * uint64(3*k) / uint64(len(hs))
+		for _, h := range hs {
+			if v := h >> 32; v <= limit {
+				top = append(top, uint32(v))
+			}
+		}
+		slices.Sort(top)
+		top = slices.Compact(top)
+		if len(top) >= k {
+			return top[:k:k]
+		}
+		top = top[:0]
+	}
+	for _, h := range hs {
+		top = append(top, uint32(h>>32))
+	}
+	slices.Sort(top)
+	top = slices.Compact(top)
+	return slices.Clip(top[:min(len(top), k)])
 }
 
 // headlinePrefixes are labels sites put before a headline.

@@ -145,32 +145,36 @@ func paragraphs(s string, dst []string) []string {
 // ("Home » World | Posted by …"). Boilerplate is recognised per segment.
 func segments(block string, dst []string) []string {
 	start := 0
-	rs := []rune(block)
-	for i := 0; i < len(rs); i++ {
-		r := rs[i]
+	var prev2, prev rune = ' ', ' '
+	for i, w := 0, 0; i < len(block); i += w {
+		r, width := utf8.DecodeRuneInString(block[i:])
+		w = width
+		next, _ := utf8.DecodeRuneInString(block[i+w:])
+		atEnd := i+w >= len(block)
 		cut := false
 		switch r {
 		case '|', '»', '•', '·', '›':
 			cut = true
 		case '—', '–':
 			// A spaced dash separates header items ("GAZETTE — 14 Mar").
-			cut = i > 0 && i+1 < len(rs) && unicode.IsSpace(rs[i-1]) && unicode.IsSpace(rs[i+1])
+			cut = unicode.IsSpace(prev) && !atEnd && unicode.IsSpace(next)
 		case '.', '!', '?', ':', '…', '。':
 			// A sentence end is followed by space or the end; "5.2" and
 			// "U.S." inside a sentence are not.
-			cut = i+1 == len(rs) || unicode.IsSpace(rs[i+1]) || rs[i+1] == '"' || rs[i+1] == '\u201d'
-			if cut && r == '.' && i >= 1 && i+2 < len(rs) && unicode.IsUpper(rs[i-1]) && (i < 2 || !unicode.IsLetter(rs[i-2])) {
+			cut = atEnd || unicode.IsSpace(next) || next == '"' || next == '\u201d'
+			if cut && r == '.' && !atEnd && unicode.IsUpper(prev) && !unicode.IsLetter(prev2) {
 				cut = false // an initial: "U.S. officials"
 			}
 		}
 		if cut {
-			if s := strings.TrimSpace(string(rs[start : i+1])); s != "" {
+			if s := strings.TrimSpace(block[start : i+w]); s != "" {
 				dst = append(dst, s)
 			}
-			start = i + 1
+			start = i + w
 		}
+		prev2, prev = prev, r
 	}
-	if s := strings.TrimSpace(string(rs[start:])); s != "" {
+	if s := strings.TrimSpace(block[start:]); s != "" {
 		dst = append(dst, s)
 	}
 	return dst
@@ -183,38 +187,46 @@ func words(s string, dst []string) []string {
 	if !isASCII(s) {
 		s = norm.NFKC.String(s)
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	flush := func() {
-		if b.Len() > 0 {
-			dst = append(dst, b.String())
-			b.Reset()
-		}
-	}
+	// One lower-cased copy with separators as spaces; words are substrings
+	// of it, so a segment costs one allocation, not one per word.
+	buf := make([]byte, 0, len(s)+1)
 	prevDigit := false
 	for i, w := 0, 0; i < len(s); i += w {
 		r, width := utf8.DecodeRuneInString(s[i:])
 		w = width
 		switch {
 		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'):
-			b.WriteRune(r)
+			buf = append(buf, byte(r))
 			prevDigit = r <= '9'
 		case r < utf8.RuneSelf && 'A' <= r && r <= 'Z':
-			b.WriteRune(r + 32)
+			buf = append(buf, byte(r+32))
 			prevDigit = false
 		case r == '\'' || r == '\u2019':
 			// joined: no break
 		case (r == '.' || r == ',') && prevDigit && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
 			// inside a number
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
-			b.WriteRune(unicode.ToLower(r))
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
 			prevDigit = unicode.IsDigit(r)
 		default:
-			flush()
+			if len(buf) > 0 && buf[len(buf)-1] != ' ' {
+				buf = append(buf, ' ')
+			}
 			prevDigit = false
 		}
 	}
-	flush()
+	joined := string(buf)
+	for len(joined) > 0 {
+		i := strings.IndexByte(joined, ' ')
+		if i < 0 {
+			dst = append(dst, joined)
+			break
+		}
+		if i > 0 {
+			dst = append(dst, joined[:i])
+		}
+		joined = joined[i+1:]
+	}
 	return dst
 }
 

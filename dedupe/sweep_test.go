@@ -1,0 +1,23 @@
+package dedupe
+
+import (
+	"os"
+	"testing"
+)
+
+// TestSweep evaluates neighbouring settings (development aid,
+// FEEDFOLD_SWEEP=1), to check that defaults sit in a flat region.
+func TestSweep(t *testing.T) {
+	if os.Getenv("FEEDFOLD_SWEEP") == "" {
+		t.Skip("set FEEDFOLD_SWEEP=1")
+	}
+	nat := loadCorpus(t, "dev-natural.jsonl")
+	syn := loadCorpus(t, "dev-synthetic.jsonl")
+	for _, k := range [][3]int{{5, 3, 3}, {3, 5, 3}, {3, 3, 5}, {3, 3, 6}, {4, 3, 6}, {3, 2, 6}} {
+		cfg := DefaultConfig()
+		cfg.K, cfg.LeadK, cfg.TitleK = k[0], k[1], k[2]
+		rn := Evaluate(cfg, nat, Reversed)
+		rs := Evaluate(cfg, syn, Reversed)
+		t.Logf("K=%v natural P %.4f R %.4f O %.4f | synthetic P %.4f R %.4f O %.4f", k, rn.Precision, rn.Recall, rn.OriginalRate, rs.Precision, rs.Recall, rs.OriginalRate)
+	}
+}
