@@ -33,7 +33,8 @@ type Options struct {
 	// Dedupe holds the near-duplicate thresholds.
 	Dedupe dedupe.Config
 	// BatchFeeds is how many fetched feeds one write transaction applies at
-	// most (default 64): one fsync per batch rather than per feed.
+	// most (default 16): one fsync per batch rather than per feed, while a
+	// transaction's dirty pages (held in memory until commit) stay small.
 	BatchFeeds int
 	// Now is the clock (default time.Now); tests inject their own.
 	Now func() time.Time
@@ -56,7 +57,7 @@ func (o *Options) setDefaults() {
 		o.MaxInterval = o.MinInterval
 	}
 	if o.BatchFeeds <= 0 {
-		o.BatchFeeds = 64
+		o.BatchFeeds = 16
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -92,8 +92,13 @@ func (b *Boilerplate) learned(h uint64) bool {
 // hash so equal models encode equally.
 func (b *Boilerplate) MarshalBinary() ([]byte, error) {
 	hs := make([]uint64, 0, len(b.count))
-	for h := range b.count {
-		hs = append(hs, h)
+	// Segments seen once are most of the table and almost never
+	// boilerplate; past a modest size they are not persisted.
+	prune := len(b.count) > 256
+	for h, c := range b.count {
+		if !prune || c > 1 {
+			hs = append(hs, h)
+		}
 	}
 	sort.Slice(hs, func(i, j int) bool { return hs[i] < hs[j] })
 	out := make([]byte, 0, 1+binary.MaxVarintLen32+len(hs)*12)

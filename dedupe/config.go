@@ -68,7 +68,7 @@ func DefaultConfig() Config {
 		LeadK:                3,
 		TitleK:               3,
 		LeadWords:            24,
-		SketchSize:           96,
+		SketchSize:           64,
 		MinJaccard:           0.5,
 		MinContainment:       0.75,
 		MinContainedShingles: 12,
@@ -81,7 +81,7 @@ func DefaultConfig() Config {
 		MaxGapCrossSite:      7 * 24 * time.Hour,
 		BoilerMinItems:       3,
 		BoilerMinShare:       0.2,
-		BoilerMaxSegments:    4096,
+		BoilerMaxSegments:    1024,
 	}
 }
 

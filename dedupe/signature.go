@@ -185,9 +185,11 @@ func signPrepared(cfg Config, p prepared) Signature {
 	sig.Sketch = bottomK(shingles, cfg.SketchSize)
 
 	leadEnd := min(len(shingles), 2*cfg.LeadWords)
+	// 16 bits per lead shingle: a lead has at most 2·LeadWords shingles,
+	// so collisions are negligible, and the stored signature stays small.
 	ls := make([]uint32, leadEnd)
 	for i := range ls {
-		ls[i] = uint32(shingles[i] >> 32)
+		ls[i] = uint32(shingles[i] >> 48)
 	}
 	slices.Sort(ls)
 	sig.LeadSet = slices.Compact(ls)

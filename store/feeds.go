@@ -30,7 +30,7 @@ func (t *Tx) AddFeed(f *Feed) error {
 }
 
 func (t *Tx) putFeed(f Feed) error {
-	v, err := json.Marshal(f)
+	v, err := encode(f)
 	if err != nil {
 		return fmt.Errorf("encode feed %d: %w", f.ID, err)
 	}

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -60,7 +59,7 @@ func (t *Tx) unindexTimes(it Item) error {
 }
 
 func (t *Tx) putItem(it Item) error {
-	v, err := json.Marshal(it)
+	v, err := t.c.encodeCompressed(it)
 	if err != nil {
 		return fmt.Errorf("encode item %d: %w", it.ID, err)
 	}
@@ -101,7 +100,7 @@ func (t *Tx) Item(id uint64) (Item, error) {
 	if v == nil {
 		return it, fmt.Errorf("item %d: %w", id, ErrNotFound)
 	}
-	if err := json.Unmarshal(v, &it); err != nil {
+	if err := t.c.decode(v, &it); err != nil {
 		return it, fmt.Errorf("decode item %d: %w", id, err)
 	}
 	return it, nil

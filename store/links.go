@@ -68,7 +68,7 @@ func (t *Tx) SetCluster(root uint64, links []Link) error {
 				return err
 			}
 		}
-		v, err := json.Marshal(l)
+		v, err := encode(l)
 		if err != nil {
 			return fmt.Errorf("encode link %d: %w", l.Copy, err)
 		}

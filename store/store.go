@@ -43,8 +43,9 @@ type Options struct {
 // DB is an open feedfold database. It is safe for concurrent use: any number
 // of View transactions run alongside one Update.
 type DB struct {
-	bolt *bolt.DB
-	path string
+	bolt  *bolt.DB
+	path  string
+	codec *codec
 }
 
 // Open opens (creating it 0600 if absent) the database at path, migrating it
@@ -67,7 +68,15 @@ func Open(path string, opts Options) (*DB, error) {
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	d := &DB{bolt: b, path: path}
+	// Grow the file 4 MiB at a time (bbolt's default is 16 MiB), so a
+	// small database is not mostly preallocated space.
+	b.AllocSize = 4 << 20
+	c, err := newCodec()
+	if err != nil {
+		b.Close()
+		return nil, err
+	}
+	d := &DB{bolt: b, path: path, codec: c}
 	if !opts.ReadOnly {
 		if err := d.migrate(); err != nil {
 			b.Close()
@@ -114,20 +123,24 @@ func (d *DB) migrate() error {
 }
 
 // Close releases the file lock. In-flight transactions finish first.
-func (d *DB) Close() error { return d.bolt.Close() }
+func (d *DB) Close() error {
+	err := d.bolt.Close()
+	d.codec.close()
+	return err
+}
 
 // Path is the file the database lives in.
 func (d *DB) Path() string { return d.path }
 
 // View runs fn in a read-only transaction.
 func (d *DB) View(fn func(*Tx) error) error {
-	return d.bolt.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+	return d.bolt.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx, c: d.codec}) })
 }
 
 // Update runs fn in a read-write transaction and commits (with fsync) when fn
 // returns nil. Everything fn wrote is durable once Update returns nil.
 func (d *DB) Update(fn func(*Tx) error) error {
-	return d.bolt.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx, writable: true}) })
+	return d.bolt.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx, c: d.codec, writable: true}) })
 }
 
 // Backup writes a consistent snapshot of the database to w. It runs in a
@@ -166,7 +179,25 @@ func (d *DB) BackupFile(path string) (int64, error) {
 // the transaction ends.
 type Tx struct {
 	tx       *bolt.Tx
+	c        *codec
 	writable bool
 }
 
-func (t *Tx) b(name []byte) *bolt.Bucket { return t.tx.Bucket(name) }
+func (t *Tx) b(name []byte) *bolt.Bucket {
+	b := t.tx.Bucket(name)
+	if t.writable && appendOnly(name) {
+		// Keys of these buckets grow (ids from NextSequence, first-seen
+		// times): filling pages before splitting them keeps the file near
+		// the size of its data instead of twice it.
+		b.FillPercent = 0.95
+	}
+	return b
+}
+
+func appendOnly(name []byte) bool {
+	switch string(name) {
+	case "items", "sigs", "item_seen", "links", "feeds":
+		return true
+	}
+	return false
+}
