@@ -49,6 +49,7 @@ func commands() map[string]command {
 		"serve":   serveCmd(),
 		"explain": explainCmd(),
 		"backup":  backupCmd(),
+		"eval":    evalCmd(),
 	}
 }
 
