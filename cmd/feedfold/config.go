@@ -105,7 +105,7 @@ func loadConfig(args []string, env map[string]string) (Config, error) {
 	bindSettings(fs, &c)
 	var errs []error
 	fs.VisitAll(func(f *flag.Flag) {
-		if v, ok := env[envName(f.Name)]; ok {
+		if v, ok := env[envName(f.Name)]; ok && v != "" { // set but empty counts as unset
 			if err := fs.Set(f.Name, v); err != nil {
 				errs = append(errs, fmt.Errorf("%s=%q: %w", envName(f.Name), v, err))
 			}

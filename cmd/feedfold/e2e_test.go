@@ -222,6 +222,9 @@ func TestConfigPrecedence(t *testing.T) {
 	if _, err := loadConfig(nil, map[string]string{"FEEDFOLD_WORKERS": "many"}); err == nil || !strings.Contains(err.Error(), "FEEDFOLD_WORKERS") {
 		t.Errorf("bad env value error = %v, want one naming FEEDFOLD_WORKERS", err)
 	}
+	if c, err := loadConfig(nil, map[string]string{"FEEDFOLD_ALLOW_PRIVATE_NETWORKS": "", "FEEDFOLD_WORKERS": ""}); err != nil || c.Workers != 8 {
+		t.Errorf("empty variables: %+v, %v; want them treated as unset", c, err)
+	}
 	os.WriteFile(file, []byte("dbb = \"typo\"\n"), 0o644)
 	if _, err := loadConfig([]string{"--config=" + file}, nil); err == nil || !strings.Contains(err.Error(), "dbb") {
 		t.Errorf("unknown key error = %v", err)
