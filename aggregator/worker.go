@@ -93,16 +93,18 @@ func (a *Aggregator) prepare(res *feedResult, items []store.Item) error {
 	if site == "" {
 		site = f.URL
 	}
-	docs := make([]dedupe.Doc, len(res.items))
+	// Learn from every new item first, so the first poll of a feed
+	// already strips what its items share; then sign.
+	texts := make([]*dedupe.Text, len(res.items))
 	for i, p := range res.items {
-		docs[i] = docOf(p.item, site)
+		texts[i] = dedupe.Analyze(docOf(p.item, site))
 		if p.existing == 0 {
-			bp.Observe(docs[i])
+			bp.ObserveText(texts[i])
 		}
 	}
 	for i := range res.items {
 		p := &res.items[i]
-		p.sig = dedupe.Sign(a.opts.Dedupe, docs[i], bp)
+		p.sig = dedupe.SignText(a.opts.Dedupe, texts[i], bp)
 		b, err := p.sig.MarshalBinary()
 		if err != nil {
 			return err

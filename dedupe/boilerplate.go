@@ -24,24 +24,17 @@ func NewBoilerplate(cfg Config) *Boilerplate {
 	return &Boilerplate{cfg: cfg, count: make(map[uint64]uint32)}
 }
 
-// Observe learns from one item of the feed. Each segment counts once per
-// item, however often the item repeats it.
-func (b *Boilerplate) Observe(doc Doc) {
-	ex := extractText(doc.HTML)
-	seen := make(map[uint64]bool)
-	var segs, ws []string
-	for _, bl := range ex.blocks {
-		segs = segments(bl, segs[:0])
-		for _, s := range segs {
-			ws = words(s, ws[:0])
-			if len(ws) == 0 {
-				continue
-			}
-			h := maskedHash(ws)
-			if !seen[h] {
-				seen[h] = true
-				b.count[h]++
-			}
+// Observe learns from one item of the feed.
+func (b *Boilerplate) Observe(doc Doc) { b.ObserveText(Analyze(doc)) }
+
+// ObserveText learns from one analysed item of the feed. Each segment
+// counts once per item, however often the item repeats it.
+func (b *Boilerplate) ObserveText(t *Text) {
+	seen := make(map[uint64]bool, len(t.segs))
+	for _, s := range t.segs {
+		if !seen[s.masked] {
+			seen[s.masked] = true
+			b.count[s.masked]++
 		}
 	}
 	b.items++

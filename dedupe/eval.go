@@ -92,8 +92,9 @@ func Evaluate(cfg Config, items []LabeledItem, order Order) Report {
 			bp = NewBoilerplate(cfg)
 			models[it.Feed] = bp
 		}
-		bp.Observe(doc)
-		sig := Sign(cfg, doc, bp)
+		text := Analyze(doc)
+		bp.ObserveText(text)
+		sig := SignText(cfg, text, bp)
 		m := Member{Site: site, URL: it.URL, Credits: sig.Credits, Published: it.Published, FirstSeen: base.Add(time.Duration(n) * time.Second)}
 		st.Put(id, sig, m)
 		d := LinkItem(cfg, x, st, id, sig, m, 0)

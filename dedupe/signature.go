@@ -47,60 +47,84 @@ type prepared struct {
 	credits []string
 }
 
-// Sign computes an item's signature. bp is the feed's learned boilerplate
-// (nil for none). Sign is safe for concurrent use with distinct bp values.
-func Sign(cfg Config, doc Doc, bp *Boilerplate) Signature {
-	p := prepare(cfg, doc, bp)
-	return signPrepared(cfg, p)
+// Text is an item's text analysed once, for both learning the feed's
+// boilerplate (Boilerplate.ObserveText) and signing (SignText): the HTML is
+// tokenised and normalised a single time.
+type Text struct {
+	title   []string
+	segs    []textSeg
+	credits []string
 }
 
-func prepare(cfg Config, doc Doc, bp *Boilerplate) prepared {
-	var p prepared
-	p.title = words(cleanHeadline(doc.Title), nil)
-	titleKey := strings.Join(p.title, " ")
-	ex := extractText(doc.HTML)
-	p.credits = creditsOf(doc, ex)
+type textSeg struct {
+	raw    string
+	ws     []string
+	masked uint64 // maskedHash(ws): the key of learned boilerplate
+	drop   bool   // general boilerplate, a label's value, or the headline repeated
+}
 
-	type seg struct {
-		ws      []string
-		learned bool
-		raw     string
-	}
-	var (
-		kept     []seg
-		raws     []string
-		dropNext bool
-	)
+// Analyze extracts and normalises an item's text.
+func Analyze(doc Doc) *Text {
+	t := &Text{title: words(cleanHeadline(doc.Title), nil)}
+	titleKey := strings.Join(t.title, " ")
+	ex := extractText(doc.HTML)
+	t.credits = creditsOf(doc, ex)
+	var raws []string
 	for _, bl := range ex.blocks {
 		raws = segments(bl, raws[:0])
-		dropNext = false
+		dropNext := false
 		for _, raw := range raws {
 			ws := words(raw, nil)
 			if len(ws) == 0 {
 				continue
 			}
-			// Short items right after a label ("Related: Weather | Sports")
-			// belong to the label.
-			if dropNext && len(ws) <= 4 {
-				continue
-			}
-			dropNext = false
-			if generalBoilerplate(raw, ws) {
+			seg := textSeg{raw: raw, ws: ws, masked: maskedHash(ws)}
+			switch {
+			case dropNext && len(ws) <= 4:
+				// Short items right after a label ("Related: Weather |
+				// Sports") belong to the label.
+				seg.drop = true
+			case generalBoilerplate(raw, ws):
 				// "Source:" and the like end with a colon; the name that
 				// follows is part of the credit line.
+				seg.drop = true
 				dropNext = strings.HasSuffix(raw, ":")
-				continue
+			case len(ws) == len(t.title) && strings.Join(ws, " ") == titleKey:
+				seg.drop = true
+				dropNext = false
+			default:
+				dropNext = false
 			}
-			if strings.Join(ws, " ") == titleKey {
-				continue
-			}
-			kept = append(kept, seg{ws: ws, raw: raw, learned: bp.learned(maskedHash(ws))})
+			t.segs = append(t.segs, seg)
 		}
 	}
+	return t
+}
+
+// Sign computes an item's signature. bp is the feed's learned boilerplate
+// (nil for none). Sign is safe for concurrent use with distinct bp values.
+func Sign(cfg Config, doc Doc, bp *Boilerplate) Signature {
+	return SignText(cfg, Analyze(doc), bp)
+}
+
+// SignText is Sign for an analysed text.
+func SignText(cfg Config, t *Text, bp *Boilerplate) Signature {
+	return signPrepared(cfg, prepareText(cfg, t, bp))
+}
+
+func prepare(cfg Config, doc Doc, bp *Boilerplate) prepared {
+	return prepareText(cfg, Analyze(doc), bp)
+}
+
+func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
+	p := prepared{title: t.title, credits: t.credits}
 	// Numbers are read before learned boilerplate goes: a template feed's
 	// sentences recur with only their figures changed, so they are learned
 	// as boilerplate, yet the figures are what tell two instances apart.
-	for _, s := range kept {
+	for _, s := range t.segs {
+		if s.drop {
+			continue
+		}
 		for _, w := range s.ws {
 			if isNumber(w) {
 				p.numbers = append(p.numbers, w)
@@ -108,8 +132,8 @@ func prepare(cfg Config, doc Doc, bp *Boilerplate) prepared {
 		}
 	}
 	first := true
-	for _, s := range kept {
-		if s.learned {
+	for _, s := range t.segs {
+		if s.drop || bp.learned(s.masked) {
 			continue
 		}
 		ws := s.ws

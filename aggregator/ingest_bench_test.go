@@ -1,0 +1,80 @@
+package aggregator
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/feedfold/feedfold/store"
+)
+
+// benchFeed renders a feed of m items of about 3 KB of HTML each.
+func benchFeed(f, m int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Site %d</title><link>https://site%d.example/</link>`, f, f)
+	base := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < m; i++ {
+		r := rand.New(rand.NewPCG(uint64(f), uint64(i)))
+		var body strings.Builder
+		for body.Len() < 3000 {
+			body.WriteString("<p>")
+			for w := 0; w < 40; w++ {
+				fmt.Fprintf(&body, "w%d ", r.IntN(3000))
+			}
+			body.WriteString(".</p>")
+		}
+		fmt.Fprintf(&b, `<item><title>Story %d of site %d w%d</title><link>https://site%d.example/%d</link><guid>s%d-%d</guid><pubDate>%s</pubDate><description>summary %d</description><content:encoded><![CDATA[%s]]></content:encoded></item>`,
+			i, f, r.IntN(1000), f, i, f, i, base.Add(-time.Duration(i)*time.Hour).Format(time.RFC1123Z), i, body.String())
+	}
+	b.WriteString(`</channel></rss>`)
+	return b.String()
+}
+
+// BenchmarkIngest polls 100 feeds × 50 items from loopback into a fresh
+// database (fsync on), end to end.
+func BenchmarkIngest(b *testing.B) {
+	const feeds, items = 100, 50
+	bodies := make([]string, feeds)
+	total := 0
+	for i := range bodies {
+		bodies[i] = benchFeed(i, items)
+		total += len(bodies[i])
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var n int
+		fmt.Sscanf(r.URL.Path, "/%d", &n)
+		fmt.Fprint(w, bodies[n])
+	}))
+	defer srv.Close()
+	b.SetBytes(int64(total))
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		db, err := store.Open(filepath.Join(b.TempDir(), "bench.db"), store.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		a, err := New(context.Background(), db, Options{Fetch: FetchOptions{AllowPrivateNetworks: true}}, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		db.Update(func(tx *store.Tx) error {
+			for f := 0; f < feeds; f++ {
+				tx.AddFeed(&store.Feed{URL: fmt.Sprintf("%s/%d", srv.URL, f)})
+			}
+			return nil
+		})
+		b.StartTimer()
+		sum, err := a.Poll(context.Background(), true, nil)
+		if err != nil || sum.NewItems != feeds*items {
+			b.Fatalf("poll: %+v %v", sum, err)
+		}
+		b.StopTimer()
+		db.Close()
+	}
+}
