@@ -1,0 +1,249 @@
+package aggregator
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseSamples(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		file, feedURL string
+		title         string
+		items         int
+		firstTitle    string
+		firstURL      string
+		firstKey      string
+		firstPub      time.Time // zero: first seen (now)
+		ttl           time.Duration
+		check         func(t *testing.T, pf *ParsedFeed)
+	}{
+		{file: "rss091.xml", feedURL: "http://writetheweb.com/rss", title: "WriteTheWeb", items: 2,
+			firstTitle: "Giving the world a pluggable Gnutella", firstURL: "http://writetheweb.com/read.php?item=24", firstKey: "http://writetheweb.com/read.php?item=24"},
+		{file: "rss092.xml", feedURL: "http://www.scripting.com/gratefulDead.xml", title: "Dave Winer: Grateful Dead", items: 2,
+			check: func(t *testing.T, pf *ParsedFeed) {
+				it := pf.Items[0]
+				if !strings.HasPrefix(it.Key, "hash:") || len(it.Enclosures) != 1 || it.Enclosures[0].Length != 6182912 {
+					t.Errorf("item without guid/link/title: key %q enclosures %+v", it.Key, it.Enclosures)
+				}
+				if pf.Items[0].Key == pf.Items[1].Key {
+					t.Error("two different untitled items got the same key")
+				}
+			}},
+		{file: "rss10.rdf", feedURL: "https://www.xml.com/xml/news.rss", title: "XML.com", items: 2,
+			firstTitle: "Processing Inclusions with XSLT", firstURL: "https://www.xml.com/pub/2000/08/09/xslt/xslt.html",
+			firstPub: time.Date(2000, 8, 9, 10, 0, 0, 0, time.UTC), ttl: 30 * time.Minute,
+			check: func(t *testing.T, pf *ParsedFeed) {
+				if pf.Items[0].Author != "Bob DuCharme" {
+					t.Errorf("dc:creator author = %q", pf.Items[0].Author)
+				}
+			}},
+		{file: "rss20.xml", feedURL: "https://feeds.arstechnica.com/arstechnica/index", title: "Ars Technica - All content", items: 2,
+			firstTitle: "Researchers find a way to make batteries last & charge faster", firstURL: "https://feeds.arstechnica.com/science/2026/11/battery-research/",
+			firstKey: "https://arstechnica.com/?p=2065432", firstPub: time.Date(2026, 11, 23, 17, 15, 12, 0, time.UTC), ttl: time.Hour,
+			check: func(t *testing.T, pf *ParsedFeed) {
+				it := pf.Items[0]
+				if it.SourceURL != "https://www.nature.com/nature.rss" {
+					t.Errorf("source url = %q", it.SourceURL)
+				}
+				if it.Author != "Jennifer Ouellette" || len(it.Categories) != 1 || !strings.Contains(it.Content, "lithium") {
+					t.Errorf("item = %+v", it)
+				}
+				if pf.SiteURL != "https://arstechnica.com/" {
+					t.Errorf("site = %q", pf.SiteURL)
+				}
+			}},
+		{file: "atom03.xml", feedURL: "http://diveintomark.org/atom.xml", title: "dive into mark", items: 1,
+			firstTitle: "Atom 0.3 snapshot", firstURL: "http://diveintomark.org/2003/12/13/atom03", firstKey: "tag:diveintomark.org,2003:3.2397",
+			firstPub: time.Date(2003, 12, 13, 12, 29, 29, 0, time.UTC)},
+		{file: "atom10.xml", feedURL: "https://go.dev/blog/feed.atom", title: "The Go Blog", items: 2,
+			firstTitle: "Go 1.26 is released", firstURL: "https://go.dev/blog/go1.26", firstKey: "tag:blog.golang.org,2013:blog.golang.org/go1.26",
+			firstPub: time.Date(2026, 2, 11, 0, 0, 0, 0, time.UTC),
+			check: func(t *testing.T, pf *ParsedFeed) {
+				if pf.Items[1].Title != "Testing time with synctest" {
+					t.Errorf("HTML title = %q, want plain text", pf.Items[1].Title)
+				}
+				if pf.Items[1].URL != "https://go.dev/blog/synctest" {
+					t.Errorf("root-relative link = %q", pf.Items[1].URL)
+				}
+			}},
+		{file: "jsonfeed10.json", feedURL: "https://daringfireball.net/feeds/json", title: "Daring Fireball", items: 2,
+			firstTitle: "An Example Link", firstURL: "https://daringfireball.net/linked/2026/11/23/example", firstPub: time.Date(2026, 11, 23, 21, 12, 45, 0, time.UTC)},
+		{file: "jsonfeed11.json", feedURL: "https://www.manton.org/feed.json", title: "Micro.blog timeline", items: 1,
+			firstURL: "https://www.manton.org/2026/11/24/post.html", firstKey: "https://www.manton.org/2026/11/24/post.html",
+			firstPub: time.Date(2026, 11, 24, 17, 0, 0, 0, time.UTC)},
+	}
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			body, err := os.ReadFile(filepath.Join("testdata", c.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			pf, err := Parse(body, "", c.feedURL, now)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if pf.Title != c.title || len(pf.Items) != c.items {
+				t.Fatalf("title %q items %d, want %q and %d", pf.Title, len(pf.Items), c.title, c.items)
+			}
+			it := pf.Items[0]
+			if c.firstTitle != "" && it.Title != c.firstTitle {
+				t.Errorf("title = %q, want %q", it.Title, c.firstTitle)
+			}
+			if c.firstURL != "" && it.URL != c.firstURL {
+				t.Errorf("url = %q, want %q", it.URL, c.firstURL)
+			}
+			if c.firstKey != "" && it.Key != c.firstKey {
+				t.Errorf("key = %q, want %q", it.Key, c.firstKey)
+			}
+			wantPub := c.firstPub
+			if wantPub.IsZero() {
+				wantPub = now
+			}
+			if !it.Published.Equal(wantPub) {
+				t.Errorf("published = %v, want %v", it.Published, wantPub)
+			}
+			if !it.FirstSeen.Equal(now) || it.Hash == 0 || (it.URL != "") != (it.NormURL != "") {
+				t.Errorf("first seen %v hash %x norm %q", it.FirstSeen, it.Hash, it.NormURL)
+			}
+			if pf.TTL != c.ttl {
+				t.Errorf("ttl = %v, want %v", pf.TTL, c.ttl)
+			}
+			if c.check != nil {
+				c.check(t, pf)
+			}
+		})
+	}
+}
+
+func TestParseRejectsHTMLAndGarbage(t *testing.T) {
+	page, _ := os.ReadFile("testdata/page.html")
+	if _, err := Parse(page, "text/html", "https://news.example/", time.Now()); !errors.Is(err, ErrNotAFeed) {
+		t.Errorf("HTML page: %v, want ErrNotAFeed", err)
+	}
+	for _, body := range []string{"", "   ", `<rss version="2.0"><channel><item><title>cut`, "{not json"} {
+		if _, err := Parse([]byte(body), "", "https://x.example/", time.Now()); err == nil {
+			t.Errorf("Parse(%q) succeeded", body)
+		}
+	}
+}
+
+func TestParseEdgeItems(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	body := `<rss version="2.0"><channel><title>E</title>
+<item><guid>dup</guid><title>first</title></item>
+<item><guid>dup</guid><title>second with the same guid</title></item>
+<item><guid>future</guid><title>from the future</title><pubDate>Mon, 01 Jan 2035 00:00:00 +0000</pubDate></item>
+<item><guid>ancient</guid><title>before 1970</title><pubDate>Thu, 01 Jan 1920 00:00:00 +0000</pubDate></item>
+<item><guid>long</guid><title>` + strings.Repeat("x", 100_000) + `</title></item>
+<item><description>no guid, link, title or date</description></item>
+</channel></rss>`
+	pf, err := Parse([]byte(body), "", "https://e.example/feed", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pf.Items) != 5 {
+		t.Fatalf("items = %d, want 5 (duplicate guid dropped)", len(pf.Items))
+	}
+	if pf.Items[0].Title != "first" {
+		t.Errorf("duplicate guid kept %q, want the first", pf.Items[0].Title)
+	}
+	if !pf.Items[1].Published.Equal(now) || !pf.Items[2].Published.Equal(now) {
+		t.Errorf("future/ancient dates = %v, %v, want clamped to now", pf.Items[1].Published, pf.Items[2].Published)
+	}
+	if len(pf.Items[3].Title) > maxTitleBytes+4 {
+		t.Errorf("100 KB title kept %d bytes", len(pf.Items[3].Title))
+	}
+}
+
+func TestParseEncodings(t *testing.T) {
+	latin1 := []byte("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Caf\xe9</title><item><guid>1</guid><title>Cr\xe8me</title></item></channel></rss>")
+	pf, err := Parse(latin1, "application/rss+xml", "https://l.example/", time.Now())
+	if err != nil || pf.Items[0].Title != "Crème" {
+		t.Errorf("declared UTF-8 but Latin-1: %+v %v", pf, err)
+	}
+	utf16 := []byte{0xff, 0xfe}
+	for _, r := range `<?xml version="1.0" encoding="UTF-16"?><rss version="2.0"><channel><title>Wide</title><item><guid>1</guid><title>Ünïcode</title></item></channel></rss>` {
+		utf16 = append(utf16, byte(r), byte(r>>8))
+	}
+	pf, err = Parse(utf16, "", "https://w.example/", time.Now())
+	if err != nil || pf.Title != "Wide" || pf.Items[0].Title != "Ünïcode" {
+		t.Errorf("UTF-16 with BOM: %+v %v", pf, err)
+	}
+}
+
+func TestDiscover(t *testing.T) {
+	page, _ := os.ReadFile("testdata/page.html")
+	got := Discover(page, "https://news.example/section/index.html")
+	want := []string{"https://news.example/section/feed.xml", "https://news.example/atom.xml"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("Discover = %v, want %v", got, want)
+	}
+}
+
+func TestNormalizeURL(t *testing.T) {
+	same := [][]string{
+		{"https://News.Example.com/a/b/?utm_source=rss&id=3#frag", "http://news.example.com:80/a/b?id=3", "https://www.news.example.com/a/b?id=3&fbclid=x&gclid=y"},
+		{"https://ex.example/p?b=2&a=1", "https://ex.example:443/p/?a=1&b=2"},
+	}
+	for _, group := range same {
+		for _, u := range group[1:] {
+			if NormalizeURL(u) != NormalizeURL(group[0]) {
+				t.Errorf("NormalizeURL(%q) = %q, want %q", u, NormalizeURL(u), NormalizeURL(group[0]))
+			}
+		}
+	}
+	different := [][2]string{
+		{"https://ex.example/p?id=1", "https://ex.example/p?id=2"},
+		{"https://ex.example/a", "https://ex.example/b"},
+		{"https://ex.example:8080/a", "https://ex.example/a"},
+	}
+	for _, d := range different {
+		if NormalizeURL(d[0]) == NormalizeURL(d[1]) {
+			t.Errorf("%q and %q normalise alike", d[0], d[1])
+		}
+	}
+}
+
+func TestIntervalAndBackoff(t *testing.T) {
+	base := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	var hourly []time.Time
+	for i := 0; i < 10; i++ {
+		hourly = append(hourly, base.Add(-time.Duration(i)*time.Hour))
+	}
+	p := IntervalParams{Min: 15 * time.Minute, Max: 24 * time.Hour, Published: hourly}
+	if d := NextInterval(p); d != 30*time.Minute {
+		t.Errorf("hourly feed interval = %v, want 30m", d)
+	}
+	p.TTL = 2 * time.Hour
+	if d := NextInterval(p); d != 2*time.Hour {
+		t.Errorf("with ttl 2h = %v", d)
+	}
+	if d := NextInterval(IntervalParams{Min: 15 * time.Minute, Max: 24 * time.Hour}); d != 24*time.Hour {
+		t.Errorf("no dates = %v, want the maximum", d)
+	}
+	p.TTL = 0
+	p.Jitter = func() float64 { return 0.999 }
+	if d := NextInterval(p); d <= 30*time.Minute || d > 33*time.Minute {
+		t.Errorf("jittered = %v, want within +10%%", d)
+	}
+	mid := func() float64 { return 0.5 }
+	prev := time.Duration(0)
+	for f := 1; f <= 6; f++ {
+		d := Backoff(f, 0, 15*time.Minute, 24*time.Hour, mid)
+		if d <= prev {
+			t.Errorf("backoff(%d) = %v not above %v", f, d, prev)
+		}
+		prev = d
+	}
+	if d := Backoff(30, 0, 15*time.Minute, 24*time.Hour, mid); d > 24*time.Hour {
+		t.Errorf("backoff capped: %v", d)
+	}
+	if d := Backoff(1, 3*time.Hour, 15*time.Minute, 24*time.Hour, mid); d < 3*time.Hour {
+		t.Errorf("Retry-After floor: %v", d)
+	}
+}

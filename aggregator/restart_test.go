@@ -1,0 +1,105 @@
+package aggregator
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/feedfold/feedfold/store"
+)
+
+// TestRestartResumesScheduleAndIndex: after a restart the schedule comes
+// from the database (nothing is due right away, everything is once its
+// time comes), and the fingerprint index is restored, so a copy that
+// arrives after the restart is still linked to its original.
+func TestRestartResumesScheduleAndIndex(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	story := strings.Repeat("The central bank held its main rate at four percent on Thursday, citing sticky services inflation and a weak housing market. ", 6)
+	var copyOnline atomic.Bool
+	mux := http.NewServeMux()
+	mux.HandleFunc("/orig", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<rss version="2.0"><channel><title>Orig</title><link>https://orig.example/</link><item><guid>o1</guid><title>Bank holds rates</title><link>https://orig.example/1</link><pubDate>Fri, 20 Nov 2026 08:00:00 +0000</pubDate><description>%s</description></item></channel></rss>`, story)
+	})
+	mux.HandleFunc("/copy", func(w http.ResponseWriter, r *http.Request) {
+		if !copyOnline.Load() {
+			fmt.Fprint(w, `<rss version="2.0"><channel><title>Copy</title><link>https://copy.example/</link></channel></rss>`)
+			return
+		}
+		fmt.Fprintf(w, `<rss version="2.0"><channel><title>Copy</title><link>https://copy.example/</link><item><guid>c1</guid><title>Bank holds rates</title><link>https://copy.example/x</link><pubDate>Fri, 20 Nov 2026 09:00:00 +0000</pubDate><description>%s</description></item></channel></rss>`, story)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "r.db")
+	open := func() (*Aggregator, *store.DB) {
+		db, err := store.Open(path, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := New(context.Background(), db, Options{Fetch: FetchOptions{AllowPrivateNetworks: true}, Now: clock}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a, db
+	}
+	a, db := open()
+	subscribe(t, db, srv.URL+"/orig", srv.URL+"/copy")
+	if s, err := a.Poll(context.Background(), false, nil); err != nil || s.Fetched != 2 {
+		t.Fatalf("first poll: %+v %v", s, err)
+	}
+	db.Close()
+
+	a, db = open()
+	defer db.Close()
+	if s, _ := a.Poll(context.Background(), false, nil); s.Feeds != 0 {
+		t.Fatalf("right after restart %d feeds were due, want 0", s.Feeds)
+	}
+	copyOnline.Store(true)
+	now = now.Add(25 * time.Hour) // past the longest interval
+	s, err := a.Poll(context.Background(), false, nil)
+	if err != nil || s.Feeds != 2 || s.NewItems != 1 || s.Linked != 1 {
+		t.Fatalf("poll after the schedule came due: %+v %v, want 2 feeds, 1 new item linked", s, err)
+	}
+}
+
+func TestRetentionKeepsStarredAndRecent(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, rssFeed("R", "r", 3, now)) }))
+	defer srv.Close()
+	a, db := newTestAggregator(t, func() time.Time { return now })
+	subscribe(t, db, srv.URL)
+	if _, err := a.Poll(context.Background(), true, nil); err != nil {
+		t.Fatal(err)
+	}
+	var starred uint64
+	db.Update(func(tx *store.Tx) error {
+		tx.Items(store.ItemQuery{Limit: 1}, func(it store.Item) bool { starred = it.ID; return false })
+		return tx.SetItemFlags(0, starred, store.Starred, 0)
+	})
+	a.opts.RetentionDays = 30
+	if n, err := a.Purge(context.Background()); err != nil || n != 0 {
+		t.Fatalf("purge of fresh items removed %d (%v)", n, err)
+	}
+	// An archive published years ago but first seen now is not purged;
+	// thirty-one days later everything but the starred item goes.
+	a.opts.Now = func() time.Time { return now.Add(31 * 24 * time.Hour) }
+	n, err := a.Purge(context.Background())
+	if err != nil || n != 2 {
+		t.Fatalf("purge removed %d (%v), want 2", n, err)
+	}
+	db.View(func(tx *store.Tx) error {
+		if c := tx.CountItems(); c != 1 {
+			t.Errorf("items left = %d, want the starred one", c)
+		}
+		if _, err := tx.Item(starred); err != nil {
+			t.Errorf("starred item purged: %v", err)
+		}
+		return nil
+	})
+}
