@@ -90,8 +90,12 @@ func TestFetchLimits(t *testing.T) {
 		w.Header().Set("Retry-After", "120")
 		w.WriteHeader(http.StatusServiceUnavailable)
 	})
-	mux.HandleFunc("/moved", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/moved2", http.StatusMovedPermanently) })
-	mux.HandleFunc("/moved2", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/final", http.StatusPermanentRedirect) })
+	mux.HandleFunc("/moved", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/moved2", http.StatusMovedPermanently)
+	})
+	mux.HandleFunc("/moved2", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/final", http.StatusPermanentRedirect)
+	})
 	mux.HandleFunc("/temp", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/final", http.StatusFound) })
 	mux.HandleFunc("/final", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<rss/>")) })
 	srv := httptest.NewServer(mux)
