@@ -8,7 +8,7 @@ import (
 // sigVersion is the first byte of an encoded Signature. Signatures are
 // persisted: a change of Sign's features needs a new version, and old
 // versions must still decode (or be re-signed) — never silently compared.
-const sigVersion = 3
+const sigVersion = 4
 
 var errBadSignature = errors.New("dedupe: malformed signature")
 
@@ -22,7 +22,7 @@ func (s Signature) MarshalBinary() ([]byte, error) {
 	out = binary.LittleEndian.AppendUint64(out, s.TitleHash)
 	out = binary.AppendUvarint(out, uint64(s.Words))
 	out = binary.AppendUvarint(out, uint64(s.Shingles))
-	for _, l := range [][]uint32{s.Sketch, s.LeadSet, s.Title, s.Numbers} {
+	for _, l := range [][]uint32{s.Sketch, s.LeadSet, s.Title, s.Numbers, s.Anchors} {
 		out = binary.AppendUvarint(out, uint64(len(l)))
 		prev := uint32(0)
 		for _, v := range l {
@@ -62,7 +62,7 @@ func (s *Signature) UnmarshalBinary(b []byte) error {
 		return errBadSignature
 	}
 	out.Words, out.Shingles = int(w), int(sh)
-	lists := []*[]uint32{&out.Sketch, &out.LeadSet, &out.Title, &out.Numbers}
+	lists := []*[]uint32{&out.Sketch, &out.LeadSet, &out.Title, &out.Numbers, &out.Anchors}
 	for _, l := range lists {
 		n, ok := next()
 		if !ok || n > uint64(len(b)) {

@@ -26,8 +26,12 @@ type Index struct {
 	ids    []uint64 // 0 marks a removed slot
 	fps    [channels][]uint64
 	tables [channels][]table
-	extraN int
-	dead   int
+	// anchors[slot*IndexedAnchors+i] is the slot's i-th sentence anchor
+	// (0: none); anchorTab buckets slots by the anchors' top 16 bits.
+	anchors   []uint32
+	anchorTab table
+	extraN    int
+	dead      int
 }
 
 type table struct {
@@ -69,6 +73,7 @@ func NewIndex(cfg Config) *Index {
 			start += size
 		}
 	}
+	x.anchorTab = table{shift: 16, width: 16, extra: map[uint32][]uint32{}}
 	x.rebuild()
 	return x
 }
@@ -95,6 +100,12 @@ func (x *Index) Add(id uint64, s Signature) {
 			t.extra[k] = append(t.extra[k], slot)
 		}
 	}
+	for _, a := range x.anchors[int(slot)*IndexedAnchors : int(slot+1)*IndexedAnchors] {
+		if a != 0 {
+			k := x.anchorTab.key(uint64(a))
+			x.anchorTab.extra[k] = append(x.anchorTab.extra[k], slot)
+		}
+	}
 	x.extraN++
 	if x.extraN > 4096+len(x.ids)/8 {
 		x.rebuild()
@@ -116,6 +127,13 @@ func (x *Index) appendSlot(id uint64, s Signature) uint32 {
 	x.ids = append(x.ids, id)
 	for c, fp := range fingerprints(s) {
 		x.fps[c] = append(x.fps[c], fp)
+	}
+	for i := 0; i < IndexedAnchors; i++ {
+		var a uint32
+		if i < len(s.Anchors) {
+			a = s.Anchors[i] | 1 // never 0: 0 means "no anchor"
+		}
+		x.anchors = append(x.anchors, a)
 	}
 	return uint32(len(x.ids) - 1)
 }
@@ -175,6 +193,18 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 			}
 		}
 	}
+	at := &x.anchorTab
+	for _, a := range s.Anchors {
+		a |= 1
+		b := at.key(uint64(a))
+		for _, part := range [2][]uint32{at.entries[at.offsets[b]:at.offsets[b+1]], at.extra[b]} {
+			for _, slot := range part {
+				if id := x.ids[slot]; id != 0 && slices.Contains(x.anchors[int(slot)*IndexedAnchors:int(slot+1)*IndexedAnchors], a) {
+					dst = append(dst, id)
+				}
+			}
+		}
+	}
 	found := dst[start:]
 	slices.Sort(found)
 	return append(dst[:start], slices.Compact(found)...)
@@ -192,12 +222,14 @@ func (x *Index) rebuild() {
 			for c := range x.fps {
 				x.fps[c][n] = x.fps[c][i]
 			}
+			copy(x.anchors[n*IndexedAnchors:(n+1)*IndexedAnchors], x.anchors[i*IndexedAnchors:(i+1)*IndexedAnchors])
 			n++
 		}
 		x.ids = slices.Clip(x.ids[:n])
 		for c := range x.fps {
 			x.fps[c] = slices.Clip(x.fps[c][:n])
 		}
+		x.anchors = slices.Clip(x.anchors[:n*IndexedAnchors])
 		x.dead = 0
 	}
 	n := len(x.ids)
@@ -231,5 +263,33 @@ func (x *Index) rebuild() {
 			t.extra = map[uint32][]uint32{}
 		}
 	}
+	x.buildAnchors()
 	x.extraN = 0
+}
+
+// buildAnchors rebuilds the anchor table's CSR arrays.
+func (x *Index) buildAnchors() {
+	t := &x.anchorTab
+	nb := 1 << t.width
+	t.offsets = make([]uint32, nb+1)
+	n := 0
+	for _, a := range x.anchors {
+		if a != 0 {
+			t.offsets[t.key(uint64(a))+1]++
+			n++
+		}
+	}
+	for b := 1; b <= nb; b++ {
+		t.offsets[b] += t.offsets[b-1]
+	}
+	t.entries = make([]uint32, n)
+	fill := make([]uint32, nb)
+	for i, a := range x.anchors {
+		if a != 0 {
+			k := t.key(uint64(a))
+			t.entries[t.offsets[k]+fill[k]] = uint32(i / IndexedAnchors)
+			fill[k]++
+		}
+	}
+	t.extra = map[uint32][]uint32{}
 }

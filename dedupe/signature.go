@@ -36,6 +36,11 @@ type Signature struct {
 	// Credits are the sources the item credits: registrable domains
 	// ("mirror.co.uk") or, when only a name is given, the name ("bbc").
 	Credits []string
+	// Anchors are exact hashes of the first sentences (at least six words
+	// each, at most MaxAnchors): a re-filing that was re-headlined and
+	// rewritten, or much expanded, still repeats some sentences verbatim.
+	// The first IndexedAnchors are indexed; all are used to query.
+	Anchors []uint32
 }
 
 // prepared is the normalised text of an item.
@@ -43,6 +48,7 @@ type prepared struct {
 	title   []string
 	content []string // content words in order
 	lead    []string // opening sentence words
+	anchors []uint32 // hashes of the first long-enough sentences, in order
 	numbers []string // numbers stated in the text, learned boilerplate included
 	credits []string
 }
@@ -101,6 +107,13 @@ func Analyze(doc Doc) *Text {
 	return t
 }
 
+// MaxAnchors is how many sentence anchors a signature keeps for queries;
+// IndexedAnchors of them are indexed.
+const (
+	MaxAnchors     = 12
+	IndexedAnchors = 3
+)
+
 // Sign computes an item's signature. bp is the feed's learned boilerplate
 // (nil for none). Sign is safe for concurrent use with distinct bp values.
 func Sign(cfg Config, doc Doc, bp *Boilerplate) Signature {
@@ -142,6 +155,9 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 			first = false
 		}
 		p.content = append(p.content, ws...)
+		if len(ws) >= 6 && len(p.anchors) < MaxAnchors {
+			p.anchors = append(p.anchors, uint32(mix(fnvString(fnvOffset, strings.Join(ws, " ")))>>32))
+		}
 		if len(p.lead) < 6 {
 			p.lead = append(p.lead, ws...)
 		}
@@ -156,6 +172,7 @@ func signPrepared(cfg Config, p prepared) Signature {
 	var sig Signature
 	sig.Words = len(p.content)
 	sig.Credits = p.credits
+	sig.Anchors = p.anchors
 
 	hs := make([]uint64, len(p.content))
 	for i, w := range p.content {
