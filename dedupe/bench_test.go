@@ -42,6 +42,9 @@ func randomIndex(n int) (*Index, []Signature) {
 	sigs := make([]Signature, 1000)
 	for i := 0; i < n; i++ {
 		s := Signature{SimHash: r.Uint64(), Lead: r.Uint64(), TitleHash: r.Uint64() | 1, Words: 100}
+		for a := 0; a < IndexedAnchors; a++ {
+			s.Anchors = append(s.Anchors, r.Uint32())
+		}
 		if i < len(sigs) {
 			sigs[i] = s
 		}
@@ -68,6 +71,9 @@ func BenchmarkIndexLookup(b *testing.B) {
 	for i, s := range sigs {
 		flip := func(v uint64) uint64 { return v ^ 1<<r.IntN(64) ^ 1<<r.IntN(64) }
 		queries[i] = Signature{SimHash: flip(s.SimHash), Lead: flip(s.Lead), TitleHash: flip(s.TitleHash) | 1, Words: 100}
+		for a := 0; a < MaxAnchors; a++ {
+			queries[i].Anchors = append(queries[i].Anchors, r.Uint32()) // unrelated sentences: a full anchor probe
+		}
 	}
 	var dst []uint64
 	lat := make([]time.Duration, 0, b.N)

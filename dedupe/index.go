@@ -26,13 +26,26 @@ type Index struct {
 	ids    []uint64 // 0 marks a removed slot
 	fps    [channels][]uint64
 	tables [channels][]table
-	// anchors[slot*IndexedAnchors+i] is the slot's i-th sentence anchor
-	// (0: none); anchorTab buckets slots by the anchors' top 16 bits.
-	anchors   []uint32
-	anchorTab table
-	extraN    int
-	dead      int
+	// anchors maps sentence anchors to slots: exact matches, bucketed by
+	// the anchor's low bits, the full anchor stored beside its slot so a
+	// probe reads one contiguous run of memory.
+	anchors anchorTable
+	extraN  int
+	dead    int
 }
+
+const anchorBits = 20
+
+type anchorEntry struct{ hash, slot uint32 }
+
+type anchorTable struct {
+	offsets []uint32
+	entries []anchorEntry
+	extra   map[uint32][]anchorEntry
+	pending []anchorEntry // loaded, not yet built: Load's bulk path
+}
+
+func anchorKey(a uint32) uint32 { return a & (1<<anchorBits - 1) }
 
 type table struct {
 	shift   uint // position of the block's lowest bit
@@ -73,7 +86,7 @@ func NewIndex(cfg Config) *Index {
 			start += size
 		}
 	}
-	x.anchorTab = table{shift: 16, width: 16, extra: map[uint32][]uint32{}}
+	x.anchors.extra = map[uint32][]anchorEntry{}
 	x.rebuild()
 	return x
 }
@@ -92,18 +105,20 @@ func (x *Index) Add(id uint64, s Signature) {
 		return
 	}
 	slot := x.appendSlot(id, s)
+	for i, a := range s.Anchors {
+		if i == IndexedAnchors {
+			break
+		}
+		a |= 1
+		k := anchorKey(a)
+		x.anchors.extra[k] = append(x.anchors.extra[k], anchorEntry{a, slot})
+	}
 	for c := range x.tables {
 		fp := x.fps[c][slot]
 		for i := range x.tables[c] {
 			t := &x.tables[c][i]
 			k := t.key(fp)
 			t.extra[k] = append(t.extra[k], slot)
-		}
-	}
-	for _, a := range x.anchors[int(slot)*IndexedAnchors : int(slot+1)*IndexedAnchors] {
-		if a != 0 {
-			k := x.anchorTab.key(uint64(a))
-			x.anchorTab.extra[k] = append(x.anchorTab.extra[k], slot)
 		}
 	}
 	x.extraN++
@@ -115,8 +130,15 @@ func (x *Index) Add(id uint64, s Signature) {
 // Load appends an item without indexing it yet; call Rebuild once after
 // loading many. It is the fast path for restoring persisted fingerprints.
 func (x *Index) Load(id uint64, s Signature) {
-	if indexable(s) {
-		x.appendSlot(id, s)
+	if !indexable(s) {
+		return
+	}
+	slot := x.appendSlot(id, s)
+	for i, a := range s.Anchors {
+		if i == IndexedAnchors {
+			break
+		}
+		x.anchors.pending = append(x.anchors.pending, anchorEntry{a | 1, slot})
 	}
 }
 
@@ -127,13 +149,6 @@ func (x *Index) appendSlot(id uint64, s Signature) uint32 {
 	x.ids = append(x.ids, id)
 	for c, fp := range fingerprints(s) {
 		x.fps[c] = append(x.fps[c], fp)
-	}
-	for i := 0; i < IndexedAnchors; i++ {
-		var a uint32
-		if i < len(s.Anchors) {
-			a = s.Anchors[i] | 1 // never 0: 0 means "no anchor"
-		}
-		x.anchors = append(x.anchors, a)
 	}
 	return uint32(len(x.ids) - 1)
 }
@@ -193,14 +208,16 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 			}
 		}
 	}
-	at := &x.anchorTab
+	at := &x.anchors
 	for _, a := range s.Anchors {
 		a |= 1
-		b := at.key(uint64(a))
-		for _, part := range [2][]uint32{at.entries[at.offsets[b]:at.offsets[b+1]], at.extra[b]} {
-			for _, slot := range part {
-				if id := x.ids[slot]; id != 0 && slices.Contains(x.anchors[int(slot)*IndexedAnchors:int(slot+1)*IndexedAnchors], a) {
-					dst = append(dst, id)
+		b := anchorKey(a)
+		for _, part := range [2][]anchorEntry{at.entries[at.offsets[b]:at.offsets[b+1]], at.extra[b]} {
+			for _, e := range part {
+				if e.hash == a {
+					if id := x.ids[e.slot]; id != 0 {
+						dst = append(dst, id)
+					}
 				}
 			}
 		}
@@ -212,24 +229,26 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 
 // rebuild compacts tombstones and rebuilds every table's CSR arrays.
 func (x *Index) rebuild() {
+	var remap []uint32 // old slot -> new slot + 1 (0: removed)
 	if x.dead > 0 {
+		remap = make([]uint32, len(x.ids))
 		n := 0
 		for i, id := range x.ids {
 			if id == 0 {
 				continue
 			}
+			remap[i] = uint32(n) + 1
 			x.ids[n] = id
 			for c := range x.fps {
 				x.fps[c][n] = x.fps[c][i]
 			}
-			copy(x.anchors[n*IndexedAnchors:(n+1)*IndexedAnchors], x.anchors[i*IndexedAnchors:(i+1)*IndexedAnchors])
 			n++
 		}
 		x.ids = slices.Clip(x.ids[:n])
 		for c := range x.fps {
 			x.fps[c] = slices.Clip(x.fps[c][:n])
 		}
-		x.anchors = slices.Clip(x.anchors[:n*IndexedAnchors])
+
 		x.dead = 0
 	}
 	n := len(x.ids)
@@ -263,33 +282,54 @@ func (x *Index) rebuild() {
 			t.extra = map[uint32][]uint32{}
 		}
 	}
-	x.buildAnchors()
+	x.buildAnchors(remap)
 	x.extraN = 0
 }
 
-// buildAnchors rebuilds the anchor table's CSR arrays.
-func (x *Index) buildAnchors() {
-	t := &x.anchorTab
-	nb := 1 << t.width
-	t.offsets = make([]uint32, nb+1)
-	n := 0
-	for _, a := range x.anchors {
-		if a != 0 {
-			t.offsets[t.key(uint64(a))+1]++
-			n++
+// buildAnchors merges the anchor table's overflow into its CSR arrays,
+// renumbering slots after compaction (remap: old slot -> new slot + 1).
+func (x *Index) buildAnchors(remap []uint32) {
+	t := &x.anchors
+	all := make([]anchorEntry, 0, len(t.entries)+x.extraN*IndexedAnchors)
+	keep := func(e anchorEntry) {
+		if remap != nil {
+			if remap[e.slot] == 0 {
+				return
+			}
+			e.slot = remap[e.slot] - 1
 		}
+		all = append(all, e)
+	}
+	for _, e := range t.entries {
+		keep(e)
+	}
+	for _, es := range t.extra {
+		for _, e := range es {
+			keep(e)
+		}
+	}
+	for _, e := range t.pending {
+		keep(e)
+	}
+	t.pending = nil
+	nb := 1 << anchorBits
+	if len(t.offsets) != nb+1 {
+		t.offsets = make([]uint32, nb+1)
+	} else {
+		clear(t.offsets)
+	}
+	for _, e := range all {
+		t.offsets[anchorKey(e.hash)+1]++
 	}
 	for b := 1; b <= nb; b++ {
 		t.offsets[b] += t.offsets[b-1]
 	}
-	t.entries = make([]uint32, n)
+	t.entries = make([]anchorEntry, len(all))
 	fill := make([]uint32, nb)
-	for i, a := range x.anchors {
-		if a != 0 {
-			k := t.key(uint64(a))
-			t.entries[t.offsets[k]+fill[k]] = uint32(i / IndexedAnchors)
-			fill[k]++
-		}
+	for _, e := range all {
+		k := anchorKey(e.hash)
+		t.entries[t.offsets[k]+fill[k]] = e
+		fill[k]++
 	}
-	t.extra = map[uint32][]uint32{}
+	t.extra = map[uint32][]anchorEntry{}
 }

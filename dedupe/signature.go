@@ -111,7 +111,7 @@ func Analyze(doc Doc) *Text {
 // IndexedAnchors of them are indexed.
 const (
 	MaxAnchors     = 12
-	IndexedAnchors = 3
+	IndexedAnchors = 5
 )
 
 // Sign computes an item's signature. bp is the feed's learned boilerplate

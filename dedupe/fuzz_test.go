@@ -1,0 +1,34 @@
+package dedupe
+
+import "testing"
+
+// FuzzSign: any title and HTML sign without panicking, and the signature
+// survives encoding.
+func FuzzSign(f *testing.F) {
+	f.Add("Title | Site", "<p>TRENDING NEWS Back to news 14 Mar, 2025 Share:</p><p>@Source: mirror.co.uk</p><p>Body text here. More.</p>")
+	f.Add("", "<script>alert(1)</script><link rel=canonical href='https://x.example/a'>")
+	f.Add("WASHINGTON (Reuters) - x", "plain\n\ntext with 5.2 and 1,000 numbers")
+	cfg := DefaultConfig()
+	f.Fuzz(func(t *testing.T, title, html string) {
+		bp := NewBoilerplate(cfg)
+		d := Doc{Title: title, HTML: html, URL: "https://a.example/x", FeedSite: "https://a.example/"}
+		bp.Observe(d)
+		s := Sign(cfg, d, bp)
+		b, err := s.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Signature
+		if err := back.UnmarshalBinary(b); err != nil {
+			t.Fatalf("decode own encoding: %v", err)
+		}
+		Compare(cfg, s, back)
+		st, err := bp.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := NewBoilerplate(cfg).UnmarshalBinary(st); err != nil {
+			t.Fatalf("boilerplate state does not decode: %v", err)
+		}
+	})
+}

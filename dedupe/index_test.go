@@ -1,0 +1,87 @@
+package dedupe
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+func TestIndexFindsWithinKAndForgetsRemoved(t *testing.T) {
+	cfg := DefaultConfig()
+	r := rand.New(rand.NewPCG(3, 4))
+	x := NewIndex(cfg)
+	sigs := map[uint64]Signature{}
+	for id := uint64(1); id <= 20000; id++ {
+		s := Signature{SimHash: r.Uint64(), Lead: r.Uint64(), TitleHash: r.Uint64() | 1, Words: 50, Anchors: []uint32{r.Uint32(), r.Uint32()}}
+		sigs[id] = s
+		if id%2 == 0 {
+			x.Add(id, s) // incremental path (overflow, periodic rebuilds)
+		} else {
+			x.Load(id, s) // bulk path
+		}
+	}
+	x.Rebuild()
+	flipBits := func(v uint64, n int) uint64 {
+		for _, b := range r.Perm(64)[:n] {
+			v ^= 1 << b
+		}
+		return v
+	}
+	for _, id := range []uint64{1, 2, 777, 19999, 20000} {
+		s := sigs[id]
+		near := Signature{SimHash: flipBits(s.SimHash, cfg.K), Lead: r.Uint64(), TitleHash: r.Uint64() | 1, Words: 50}
+		if got := x.Candidates(near, nil); !slices.Contains(got, id) {
+			t.Errorf("id %d not found at distance %d: %v", id, cfg.K, got)
+		}
+		far := Signature{SimHash: flipBits(s.SimHash, cfg.K+8), Lead: r.Uint64(), TitleHash: r.Uint64() | 1, Words: 50}
+		if got := x.Candidates(far, nil); slices.Contains(got, id) {
+			t.Errorf("id %d found at distance %d", id, cfg.K+8)
+		}
+		anchor := Signature{SimHash: r.Uint64(), Lead: r.Uint64(), TitleHash: r.Uint64() | 1, Words: 50, Anchors: []uint32{7, s.Anchors[1]}}
+		if got := x.Candidates(anchor, nil); !slices.Contains(got, id) {
+			t.Errorf("id %d not found by its sentence anchor", id)
+		}
+	}
+	for id := uint64(1); id <= 15000; id++ {
+		x.Remove(id, sigs[id])
+	}
+	if x.Len() != 5000 {
+		t.Errorf("Len = %d, want 5000", x.Len())
+	}
+	if got := x.Candidates(sigs[10], nil); slices.Contains(got, uint64(10)) {
+		t.Error("removed item still found")
+	}
+	if got := x.Candidates(sigs[15001], nil); !slices.Contains(got, uint64(15001)) {
+		t.Error("kept item lost after compaction")
+	}
+	empty := Signature{Words: 0}
+	x.Add(99999, empty)
+	if got := x.Candidates(empty, nil); len(got) != 0 {
+		t.Errorf("an item without content matched %v", got)
+	}
+}
+
+func TestSignatureRoundTrip(t *testing.T) {
+	m, r := seedDocs(t)
+	for _, d := range []Doc{m, r} {
+		s := Sign(DefaultConfig(), d, nil)
+		b, err := s.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Signature
+		if err := back.UnmarshalBinary(b); err != nil {
+			t.Fatal(err)
+		}
+		if back.SimHash != s.SimHash || !slices.Equal(back.Sketch, s.Sketch) || !slices.Equal(back.Anchors, s.Anchors) ||
+			!slices.Equal(back.Credits, s.Credits) || back.Words != s.Words {
+			t.Errorf("round trip changed the signature")
+		}
+		if len(b) > 1024 {
+			t.Errorf("encoded signature is %d bytes", len(b))
+		}
+		if err := back.UnmarshalBinary(b[:len(b)/2]); err == nil {
+			t.Error("truncated signature decoded without error")
+		}
+	}
+}
