@@ -122,17 +122,57 @@ func runChild(ctx context.Context, bin string, env []string, args ...string) (ch
 	cmd.Stdout = &out
 	cmd.Stderr = os.Stderr
 	start := time.Now()
-	err := cmd.Run()
-	r := childRun{out: strings.TrimSpace(strings.SplitN(out.String(), "\n", 2)[0]), wall: time.Since(start)}
+	if err := cmd.Start(); err != nil {
+		return childRun{}, err
+	}
+	// Peak RSS is read from the child's own VmHWM: the rusage maxrss of an
+	// exec'd child also counts this (larger) process's memory at fork time.
+	done := make(chan struct{})
+	hwm := make(chan int64, 1)
+	go func() {
+		var peak int64
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if v := vmHWM(cmd.Process.Pid); v > peak {
+				peak = v
+			}
+			select {
+			case <-done:
+				hwm <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	err := cmd.Wait()
+	close(done)
+	r := childRun{out: strings.TrimSpace(strings.SplitN(out.String(), "\n", 2)[0]), wall: time.Since(start), maxRSS: <-hwm}
 	if err != nil {
 		return r, fmt.Errorf("feedfold %s: %w", strings.Join(args, " "), err)
 	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.user = time.Duration(ru.Utime.Nano())
 		r.sys = time.Duration(ru.Stime.Nano())
-		r.maxRSS = ru.Maxrss * 1024
 	}
 	return r, nil
+}
+
+// vmHWM returns a live process's peak resident set size in bytes (0 once
+// it has exited).
+func vmHWM(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), &kb)
+			return kb * 1024
+		}
+	}
+	return 0
 }
 
 func parseAll(dir string) (time.Duration, error) {
