@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"net/url"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -53,7 +54,14 @@ func TestAnalyzePairs(t *testing.T) {
 					ld := bits.OnesCount64(sa.Lead ^ sb.Lead)
 					td := bits.OnesCount64(sa.TitleHash ^ sb.TitleHash)
 					v := Compare(cfg, sa, sb)
-					cand := d <= cfg.K || ld <= cfg.LeadK || td <= cfg.TitleK
+					anchor := false
+					for _, x := range sa.Anchors[:min(len(sa.Anchors), IndexedAnchors)] {
+						anchor = anchor || slices.Contains(sb.Anchors, x)
+					}
+					for _, x := range sb.Anchors[:min(len(sb.Anchors), IndexedAnchors)] {
+						anchor = anchor || slices.Contains(sa.Anchors, x)
+					}
+					cand := d <= cfg.K || ld <= cfg.LeadK || td <= cfg.TitleK || anchor
 					switch {
 					case !cand:
 						noCand++

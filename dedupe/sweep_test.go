@@ -13,7 +13,7 @@ func TestSweep(t *testing.T) {
 	}
 	nat := loadCorpus(t, "dev-natural.jsonl")
 	syn := loadCorpus(t, "dev-synthetic.jsonl")
-	for _, k := range [][3]int{{5, 3, 3}, {3, 5, 3}, {3, 3, 5}, {3, 3, 6}, {4, 3, 6}, {3, 2, 6}} {
+	for _, k := range [][3]int{{3, 3, 3}, {3, 4, 3}, {3, 5, 3}, {3, 6, 3}, {4, 4, 4}, {5, 5, 5}} {
 		cfg := DefaultConfig()
 		cfg.K, cfg.LeadK, cfg.TitleK = k[0], k[1], k[2]
 		rn := Evaluate(cfg, nat, Reversed)
