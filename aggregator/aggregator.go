@@ -32,6 +32,9 @@ type Options struct {
 	RetentionItems int
 	// Dedupe holds the near-duplicate thresholds.
 	Dedupe dedupe.Config
+	// DedupeScope is the deduplication scope of categories without a
+	// setting of their own: "all" (default), "category" or "off".
+	DedupeScope string
 	// BatchFeeds is how many fetched feeds one write transaction applies at
 	// most (default 16): one fsync per batch rather than per feed, while a
 	// transaction's dirty pages (held in memory until commit) stay small.
@@ -64,6 +67,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.Dedupe.K == 0 {
 		o.Dedupe = dedupe.DefaultConfig()
+	}
+	if o.DedupeScope == "" {
+		o.DedupeScope = dedupe.ScopeAll
 	}
 }
 

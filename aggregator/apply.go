@@ -117,7 +117,8 @@ func (a *Aggregator) apply(tx *store.Tx, r feedResult, journal *[]indexOp) (Summ
 	// Items are linked with what this fetch learned about the feed (its
 	// site link above all, which attribution compares against).
 	next := mergeFetched(cur, r.feed)
-	st := &txState{tx: tx, feeds: map[uint64]store.Feed{cur.ID: next}}
+	st := newTxState(tx, a.opts.DedupeScope)
+	st.feeds[cur.ID] = next
 	for _, p := range r.items {
 		if p.existing != 0 {
 			if err := a.update(tx, p, journal); err != nil {
@@ -126,7 +127,7 @@ func (a *Aggregator) apply(tx *store.Tx, r feedResult, journal *[]indexOp) (Summ
 			sum.Updated++
 			continue
 		}
-		linked, err := a.insert(tx, st, next, p, journal)
+		linked, err := a.insert(tx, st, p, journal)
 		if err != nil {
 			return sum, err
 		}
@@ -165,6 +166,36 @@ func mergeFetched(cur, f store.Feed) store.Feed {
 	return cur
 }
 
+// link places a stored item in its cluster: same-url match first, then
+// near-duplicates through the index. Every item is indexed (by the caller)
+// whatever its feed's setting, so turning deduplication on later finds it.
+func (a *Aggregator) link(tx *store.Tx, st *txState, it store.Item, sig dedupe.Signature) (bool, error) {
+	f, ok := st.feed(it.FeedID)
+	if !ok {
+		return false, nil
+	}
+	var sameURL uint64
+	if prev, ok := tx.ItemIDByNormURL(it.NormURL); ok && prev != it.ID {
+		sameURL = prev
+	}
+	dec := dedupe.LinkItem(a.opts.Dedupe, a.index, st, it.ID, sig, st.memberOf(it, f, sig), sameURL)
+	if dec.Refused != "" {
+		a.log.Warn("duplicate refused", "item_url", it.URL, "feed_url", f.URL, "reason", dec.Refused)
+	}
+	if len(dec.Links) == 0 {
+		return false, nil
+	}
+	return true, tx.SetCluster(dec.Root, storeLinks(dec.Links))
+}
+
+func storeLinks(ls []dedupe.Link) []store.Link {
+	out := make([]store.Link, len(ls))
+	for i, l := range ls {
+		out[i] = store.Link{Copy: l.Copy, Original: l.Original, Reason: l.Reason, Distance: l.Distance, Score: l.Score}
+	}
+	return out
+}
+
 // update replaces a changed item in place and refreshes its signature.
 func (a *Aggregator) update(tx *store.Tx, p prepared, journal *[]indexOp) error {
 	it := p.item
@@ -190,7 +221,7 @@ func (a *Aggregator) update(tx *store.Tx, p prepared, journal *[]indexOp) error 
 // insert stores a new item and links it to its cluster: exact same-url
 // duplicates first, then near-duplicates through the fingerprint index.
 // It reports whether the item ended up in a cluster with others.
-func (a *Aggregator) insert(tx *store.Tx, st *txState, f store.Feed, p prepared, journal *[]indexOp) (bool, error) {
+func (a *Aggregator) insert(tx *store.Tx, st *txState, p prepared, journal *[]indexOp) (bool, error) {
 	it := p.item
 	if err := tx.InsertItem(&it); err != nil {
 		return false, err
@@ -198,23 +229,9 @@ func (a *Aggregator) insert(tx *store.Tx, st *txState, f store.Feed, p prepared,
 	if err := tx.PutSignature(it.ID, p.sigBytes); err != nil {
 		return false, err
 	}
-	if f.Dedupe == "off" {
-		return false, nil
-	}
-	var sameURL uint64
-	if prev, ok := tx.ItemIDByNormURL(it.NormURL); ok && prev != it.ID {
-		sameURL = prev
-	}
-	dec := dedupe.LinkItem(a.opts.Dedupe, a.index, st, it.ID, p.sig, st.memberOf(it, f, p.sig), sameURL)
-	linked := len(dec.Links) > 0
-	if linked {
-		links := make([]store.Link, len(dec.Links))
-		for i, l := range dec.Links {
-			links[i] = store.Link{Copy: l.Copy, Original: l.Original, Reason: l.Reason, Distance: l.Distance, Score: l.Score}
-		}
-		if err := tx.SetCluster(dec.Root, links); err != nil {
-			return false, err
-		}
+	linked, err := a.link(tx, st, it, p.sig)
+	if err != nil {
+		return false, err
 	}
 	a.index.Add(it.ID, p.sig)
 	*journal = append(*journal, indexOp{add: true, id: it.ID, sig: p.sig})

@@ -9,8 +9,29 @@ import (
 // linking sees every item committed before and written earlier in the same
 // batch.
 type txState struct {
-	tx    *store.Tx
-	feeds map[uint64]store.Feed
+	tx     *store.Tx
+	feeds  map[uint64]store.Feed
+	scopes map[string]string
+	// scope is the global deduplication scope, used for categories that
+	// have no setting of their own.
+	scope string
+}
+
+func newTxState(tx *store.Tx, scope string) *txState {
+	return &txState{tx: tx, feeds: map[uint64]store.Feed{}, scopes: map[string]string{}, scope: scope}
+}
+
+// scopeOf is a category's effective deduplication scope.
+func (s *txState) scopeOf(category string) string {
+	if sc, ok := s.scopes[category]; ok {
+		return sc
+	}
+	sc := s.tx.Category(category).DedupeScope
+	if sc == "" {
+		sc = s.scope
+	}
+	s.scopes[category] = sc
+	return sc
 }
 
 var _ dedupe.State = (*txState)(nil)
@@ -62,6 +83,8 @@ func (s *txState) memberOf(it store.Item, f store.Feed, sig dedupe.Signature) de
 		Published: it.Published,
 		FirstSeen: it.FirstSeen,
 		Policy:    f.Dedupe,
+		Category:  f.Category,
+		Scope:     s.scopeOf(f.Category),
 	}
 }
 

@@ -32,16 +32,42 @@ type Decision struct {
 	Links []Link
 	// Chosen says why Root is the original ("attribution", "earliest", …).
 	Chosen string
+	// Refused explains a match that was found but not made (a same-url
+	// claim by a feed that is not the URL's site, with different content):
+	// the caller logs it.
+	Refused string
 }
 
-// Link decides the cluster of a new item id (already signed, not yet in
-// the index): it verifies the index's candidates, joins the cluster of the
-// best match, and re-chooses that cluster's original, which re-links every
-// copy when the new item is the true original. sameURL, when non-zero, is a
-// stored item with the same normalised URL: a match without verification.
+// Scopes of deduplication, per category.
+const (
+	ScopeAll      = "all"      // link across every feed (the default)
+	ScopeCategory = "category" // link only items whose feeds share a category
+	ScopeOff      = "off"      // never link items of this category
+)
+
+// linkable reports whether items of members a and b may be linked at all.
+func linkable(cfg Config, a, b Member) bool {
+	if a.Policy == "off" || b.Policy == "off" || a.Scope == ScopeOff || b.Scope == ScopeOff {
+		return false
+	}
+	if (a.Scope == ScopeCategory || b.Scope == ScopeCategory) && a.Category != b.Category {
+		return false
+	}
+	return !tooFarApart(cfg, a, b)
+}
+
+// LinkItem decides the cluster of a new item id (already signed, not yet
+// in the index): it verifies the index's candidates, joins the cluster of
+// the best match, and re-chooses that cluster's original, which re-links
+// every copy when the new item is the true original. sameURL, when
+// non-zero, is a stored item with the same normalised URL: a match without
+// verification if the URL belongs to one of the two items' sites (or the
+// two are from one site), else only if their contents agree too — a feed
+// cannot hide another site's story by claiming its URL.
 func LinkItem(cfg Config, x *Index, st State, id uint64, sig Signature, m Member, sameURL uint64) Decision {
+	m.ID = id
 	alone := Decision{Root: id}
-	if m.Policy == "off" {
+	if m.Policy == "off" || m.Scope == ScopeOff {
 		return alone
 	}
 	var (
@@ -49,8 +75,19 @@ func LinkItem(cfg Config, x *Index, st State, id uint64, sig Signature, m Member
 		bestV Verdict
 	)
 	if sameURL != 0 && sameURL != id {
-		best, bestV = sameURL, Verdict{Duplicate: true, Reason: "same-url", Distance: -1, Score: 1}
-	} else {
+		cm, okm := st.Member(sameURL)
+		cs, oks := st.Signature(sameURL)
+		switch {
+		case !okm || !linkable(cfg, m, cm):
+		case ownsURL(m) || ownsURL(cm) || siteDomain(m.Site) == siteDomain(cm.Site):
+			best, bestV = sameURL, Verdict{Duplicate: true, Reason: "same-url", Distance: -1, Score: 1}
+		case oks && Compare(cfg, sig, cs).Duplicate:
+			best, bestV = sameURL, Compare(cfg, sig, cs)
+		default:
+			alone.Refused = "same URL as item " + itoa(sameURL) + " but neither feed is the URL's site and the contents differ"
+		}
+	}
+	if best == 0 {
 		for _, c := range x.Candidates(sig, nil) {
 			if c == id {
 				continue
@@ -64,7 +101,7 @@ func LinkItem(cfg Config, x *Index, st State, id uint64, sig Signature, m Member
 				continue
 			}
 			cm, ok := st.Member(c)
-			if !ok || cm.Policy == "off" || tooFarApart(cfg, m, cm) {
+			if !ok || !linkable(cfg, m, cm) {
 				continue
 			}
 			best, bestV = c, v
@@ -73,27 +110,50 @@ func LinkItem(cfg Config, x *Index, st State, id uint64, sig Signature, m Member
 	if best == 0 {
 		return alone
 	}
-	root := st.Root(best)
-	ids := st.Members(root)
-	ms := make([]Member, 0, len(ids)+1)
-	sigs := make([]Signature, 0, len(ids)+1)
+	ids := append(st.Members(st.Root(best)), id)
+	d := Recluster(cfg, st, ids, map[uint64]Member{id: m}, map[uint64]Signature{id: sig})
+	for i := range d.Links {
+		if d.Links[i].Copy == id && d.Links[i].Reason == "simhash" && bestV.Reason != "" && d.Chosen != "attribution" {
+			d.Links[i].Reason = bestV.Reason
+		}
+	}
+	return d
+}
+
+// Recluster decides the original of a cluster made of ids and returns its
+// links. Members whose feed or category has deduplication off are left
+// out (the caller unlinks them). extra supplies members and signatures not
+// yet in st. It is what LinkItem does after matching, and what a change of
+// a feed's setting runs on the clusters it touches.
+func Recluster(cfg Config, st State, ids []uint64, extraM map[uint64]Member, extraS map[uint64]Signature) Decision {
+	ms := make([]Member, 0, len(ids))
+	sigs := make([]Signature, 0, len(ids))
 	for _, mid := range ids {
-		mm, ok1 := st.Member(mid)
-		ms1, ok2 := st.Signature(mid)
-		if !ok1 {
+		mm, ok := extraM[mid]
+		if !ok {
+			if mm, ok = st.Member(mid); !ok {
+				continue
+			}
+		}
+		if mm.Policy == "off" || mm.Scope == ScopeOff {
 			continue
 		}
-		if !ok2 {
-			ms1 = Signature{}
+		sg, ok := extraS[mid]
+		if !ok {
+			sg, _ = st.Signature(mid)
 		}
+		mm.ID = mid
 		ms = append(ms, mm)
-		sigs = append(sigs, ms1)
+		sigs = append(sigs, sg)
 	}
-	m.ID = id
-	ms = append(ms, m)
-	sigs = append(sigs, sig)
+	if len(ms) == 0 {
+		return Decision{}
+	}
 	oi, why := ChooseOriginal(cfg, ms)
 	d := Decision{Root: ms[oi].ID, Chosen: why}
+	if len(ms) == 1 {
+		return d
+	}
 	rootSig, rootURL := sigs[oi], ms[oi].URL
 	for i, mm := range ms {
 		if i == oi {
@@ -109,14 +169,32 @@ func LinkItem(cfg Config, x *Index, st State, id uint64, sig Signature, m Member
 			l.Reason, l.Distance, l.Score = "same-url", -1, 1
 		case v.Duplicate:
 			l.Reason = v.Reason
-		case mm.ID == id:
-			l.Reason = bestV.Reason
 		default:
 			l.Reason = "simhash" // joined through another member of the cluster
 		}
 		d.Links = append(d.Links, l)
 	}
 	return d
+}
+
+// ownsURL reports whether an item's link is on its own feed's site.
+func ownsURL(m Member) bool {
+	d := domainOfURL(m.URL)
+	return d != "" && d == siteDomain(m.Site)
+}
+
+func itoa(v uint64) string {
+	if v == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	for v > 0 {
+		i--
+		b[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return string(b[i:])
 }
 
 // tooFarApart reports whether two items were published too far apart to

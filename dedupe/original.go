@@ -13,6 +13,9 @@ type Member struct {
 	// Policy is the feed's setting: "" or "on", "original" (always wins),
 	// "never-original" (never wins while another member can), "off".
 	Policy string
+	// Category and Scope: the feed's category and that category's
+	// deduplication scope (ScopeAll when empty).
+	Category, Scope string
 }
 
 // ChooseOriginal picks a cluster's original and says why:
@@ -20,6 +23,8 @@ type Member struct {
 //   - "policy": a member's feed is marked "original";
 //   - "attribution": another member credits this member's site (a credit
 //     to one's own domain does not count, so a copy cannot crown itself);
+//     an item whose link points at another member's site credits that
+//     site too (a link blog's entry, a feed carrying another site's URL);
 //   - "earliest": the earliest publish time, times closer than
 //     cfg.TimeTolerance counting as equal;
 //   - "first-seen": a tie on time, broken by when feedfold first saw it
@@ -59,6 +64,10 @@ func ChooseOriginal(cfg Config, ms []Member) (int, string) {
 		for j, o := range ms {
 			if j == i || siteDomain(o.Site) == d {
 				continue // same site: not an independent credit
+			}
+			if credits(domainOfURL(o.URL), d) {
+				votes++
+				continue
 			}
 			for _, c := range o.Credits {
 				if credits(c, d) {

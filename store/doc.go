@@ -23,6 +23,7 @@
 //	boilerplate     feed id -> learned boilerplate state (opaque bytes)
 //	users           user id -> User (JSON); user_names: name -> user id
 //	item_state      user id | item id -> flags byte (read, starred)
+//	categories      category name -> Category (JSON)   (schema 2)
 //
 // Times in keys are Unix nanoseconds with the sign bit flipped, so byte
 // order equals time order for every representable time.

@@ -23,6 +23,7 @@ var (
 	bucketUsers        = []byte("users")
 	bucketUserNames    = []byte("user_names")
 	bucketItemState    = []byte("item_state")
+	bucketCategories   = []byte("categories") // schema 2
 )
 
 var allBuckets = [][]byte{

@@ -12,7 +12,7 @@ import (
 
 // SchemaVersion is the layout this code reads and writes. Open migrates
 // older files forward, one step at a time, inside a single transaction.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrations[i] upgrades a file from schema i to i+1. Version 0 is an empty
 // file: the first migration creates every bucket.
@@ -22,6 +22,13 @@ var migrations = []func(*bolt.Tx) error{
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return fmt.Errorf("create bucket %s: %w", b, err)
 			}
+		}
+		return nil
+	},
+	// 2: per-category settings (deduplication scope).
+	func(tx *bolt.Tx) error {
+		if _, err := tx.CreateBucketIfNotExists(bucketCategories); err != nil {
+			return fmt.Errorf("create bucket %s: %w", bucketCategories, err)
 		}
 		return nil
 	},

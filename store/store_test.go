@@ -240,3 +240,45 @@ func equalIDs(a, b []uint64) bool {
 	}
 	return true
 }
+
+func TestMigratesSchema1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addItems(t, db, 1, 2, time.Now())
+	// Make it a schema-1 file: no categories bucket, version 1.
+	if err := db.bolt.Update(func(tx *boltTx) error {
+		if err := tx.DeleteBucket(bucketCategories); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put([]byte("schema"), u64(1))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = Open(path, Options{})
+	if err != nil {
+		t.Fatalf("open schema 1: %v", err)
+	}
+	defer db.Close()
+	err = db.Update(func(tx *Tx) error {
+		if n := tx.CountItems(); n != 2 {
+			t.Errorf("items after migration = %d", n)
+		}
+		return tx.PutCategory(Category{Name: "News", DedupeScope: "category"})
+	})
+	if err != nil {
+		t.Fatalf("categories after migration: %v", err)
+	}
+	db.View(func(tx *Tx) error {
+		if schemaOf(tx.tx) != SchemaVersion {
+			t.Errorf("schema = %d", schemaOf(tx.tx))
+		}
+		if tx.Category("News").DedupeScope != "category" {
+			t.Error("category setting lost")
+		}
+		return nil
+	})
+}

@@ -32,6 +32,7 @@ type Config struct {
 	RetentionDays        int           `toml:"retention_days"`
 	RetentionItems       int           `toml:"retention_items"`
 	DedupeK              int           `toml:"dedupe_k"`
+	DedupeScope          string        `toml:"dedupe_scope"`
 	LogLevel             string        `toml:"log_level"`
 }
 
@@ -49,6 +50,7 @@ func defaultConfig() Config {
 		MaxRedirects:   5,
 		UserAgent:      "feedfold/0.1 (+https://github.com/feedfold/feedfold)",
 		DedupeK:        dedupe.DefaultConfig().K,
+		DedupeScope:    dedupe.ScopeAll,
 		LogLevel:       "info",
 	}
 }
@@ -75,6 +77,7 @@ func bindSettings(fs *flag.FlagSet, c *Config) {
 	num(&c.RetentionDays, "retention-days", "drop unstarred items first seen this many days ago (0: keep forever)")
 	num(&c.RetentionItems, "retention-items", "keep at most this many items per feed (0: no cap)")
 	num(&c.DedupeK, "dedupe-k", "Hamming distance threshold of near-duplicate fingerprints")
+	str(&c.DedupeScope, "dedupe-scope", "link duplicates across all feeds (all), within a category (category) or not at all (off)")
 	str(&c.LogLevel, "log-level", "debug, info, warn or error")
 }
 
@@ -148,6 +151,11 @@ func (c Config) validate() error {
 	}
 	if c.RetentionDays < 0 || c.RetentionItems < 0 {
 		errs = append(errs, errors.New("retention settings must not be negative"))
+	}
+	switch c.DedupeScope {
+	case dedupe.ScopeAll, dedupe.ScopeCategory, dedupe.ScopeOff:
+	default:
+		errs = append(errs, fmt.Errorf("dedupe-scope %q: want all, category or off", c.DedupeScope))
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		errs = append(errs, err)

@@ -44,6 +44,31 @@ func addCmd() command {
 	}
 }
 
+func categoryCmd() command {
+	return command{
+		usage:   "category set NAME --scope all|category|off",
+		summary: "set a category's deduplication scope: across all feeds, within the category only, or off",
+		flags: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+			scope := fs.String("scope", "", "all, category or off (empty: the global --dedupe-scope)")
+			return func(ctx context.Context, a *app, args []string) error {
+				if len(args) != 2 || args[0] != "set" {
+					return fmt.Errorf("%w: category set NAME --scope SCOPE", errUsage)
+				}
+				if !aggregator.ValidScope(*scope) {
+					return fmt.Errorf("%w: --scope %q: want all, category or off", errUsage, *scope)
+				}
+				return a.withAggregator(ctx, func(db *store.DB, agg *aggregator.Aggregator) error {
+					if err := agg.SetCategoryScope(ctx, args[1], *scope); err != nil {
+						return err
+					}
+					fmt.Fprintf(a.stdout, "category %q: dedupe scope %q\n", args[1], *scope)
+					return nil
+				})
+			}
+		},
+	}
+}
+
 func removeCmd() command {
 	return command{
 		usage:   "remove URL",
@@ -105,13 +130,50 @@ func timePtr(t time.Time) *time.Time {
 
 func feedsCmd() command {
 	return command{
-		usage:   "feeds [--json]",
-		summary: "list subscriptions with their fetch status",
+		usage:   "feeds [--json] | feeds set URL [--dedupe on|off|original|never-original] [--category NAME] [--title TITLE]",
+		summary: "list subscriptions with their fetch status, or change one",
 		flags: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
 			asJSON := fs.Bool("json", false, "one JSON object per feed per line")
+			dedupeSetting := fs.String("dedupe", "", "with set: on, off (never linked), original (always the original) or never-original")
+			category := fs.String("category", "", "with set: move the feed to this category (empty: none)")
+			title := fs.String("title", "", "with set: rename the feed (empty: use the feed's own title)")
 			return func(ctx context.Context, a *app, args []string) error {
+				if len(args) > 0 && args[0] == "set" {
+					if len(args) != 2 {
+						return fmt.Errorf("%w: feeds set takes one feed URL", errUsage)
+					}
+					var ch aggregator.FeedChange
+					fs.Visit(func(f *flag.Flag) {
+						switch f.Name {
+						case "dedupe":
+							ch.Dedupe = dedupeSetting
+						case "category":
+							ch.Category = category
+						case "title":
+							ch.Title = title
+						}
+					})
+					if ch.Dedupe == nil && ch.Category == nil && ch.Title == nil {
+						return fmt.Errorf("%w: feeds set needs --dedupe, --category or --title", errUsage)
+					}
+					return a.withAggregator(ctx, func(db *store.DB, agg *aggregator.Aggregator) error {
+						f, err := agg.UpdateFeed(ctx, args[1], ch)
+						if errors.Is(err, store.ErrNotFound) {
+							return fmt.Errorf("not subscribed to %s", args[1])
+						}
+						if err != nil {
+							return err
+						}
+						d := f.Dedupe
+						if d == "" {
+							d = "on"
+						}
+						fmt.Fprintf(a.stdout, "%s: title %q, category %q, dedupe %s\n", f.URL, f.Title, f.Category, d)
+						return nil
+					})
+				}
 				if len(args) != 0 {
-					return fmt.Errorf("%w: feeds takes no arguments", errUsage)
+					return fmt.Errorf("%w: feeds takes no arguments (or: feeds set URL ...)", errUsage)
 				}
 				db, err := a.openReadOnly()
 				if err != nil {

@@ -39,17 +39,18 @@ var errUsage = errors.New("usage")
 
 func commands() map[string]command {
 	return map[string]command{
-		"add":     addCmd(),
-		"remove":  removeCmd(),
-		"feeds":   feedsCmd(),
-		"import":  importCmd(),
-		"export":  exportCmd(),
-		"poll":    pollCmd(),
-		"items":   itemsCmd(),
-		"serve":   serveCmd(),
-		"explain": explainCmd(),
-		"backup":  backupCmd(),
-		"eval":    evalCmd(),
+		"add":      addCmd(),
+		"remove":   removeCmd(),
+		"feeds":    feedsCmd(),
+		"import":   importCmd(),
+		"export":   exportCmd(),
+		"poll":     pollCmd(),
+		"items":    itemsCmd(),
+		"serve":    serveCmd(),
+		"explain":  explainCmd(),
+		"backup":   backupCmd(),
+		"eval":     evalCmd(),
+		"category": categoryCmd(),
 	}
 }
 
@@ -192,6 +193,7 @@ func (a *app) aggregatorOptions() aggregator.Options {
 		MaxInterval:    a.cfg.MaxInterval,
 		RetentionDays:  a.cfg.RetentionDays,
 		RetentionItems: a.cfg.RetentionItems,
+		DedupeScope:    a.cfg.DedupeScope,
 	}
 	o.Dedupe = dedupeConfig(a.cfg)
 	return o
