@@ -236,3 +236,40 @@ func TestConfigPrecedence(t *testing.T) {
 		t.Errorf("flag did not override env: code %d stderr %q", code, errb.String())
 	}
 }
+
+// TestFeedsSetDedupeAndOPML: turning deduplication off for a feed splits
+// its items out at once, and the setting survives export and import.
+func TestFeedsSetDedupeAndOPML(t *testing.T) {
+	srv := reprintServer(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "feedfold.db")
+	mustCLI(t, db, "add", srv.URL+"/mirror.xml")
+	mustCLI(t, db, "add", srv.URL+"/usfiji.xml")
+	if n := len(jsonLines[itemJSON](t, mustCLI(t, db, "items", "--json"))); n != 2 {
+		t.Fatalf("linked: %d canonical items, want 2", n)
+	}
+	mustCLI(t, db, "feeds", "set", srv.URL+"/usfiji.xml", "--dedupe", "off")
+	if n := len(jsonLines[itemJSON](t, mustCLI(t, db, "items", "--json"))); n != 3 {
+		t.Fatalf("after --dedupe off: %d canonical items, want 3", n)
+	}
+	if _, _, code := cli(t, db, "feeds", "set", srv.URL+"/usfiji.xml", "--dedupe", "sometimes"); code == 0 {
+		t.Error("invalid --dedupe value accepted")
+	}
+	exported := mustCLI(t, db, "export")
+	if !strings.Contains(exported, `dedupe="off"`) {
+		t.Fatalf("export lacks the dedupe setting:\n%s", exported)
+	}
+	opmlPath := filepath.Join(dir, "out.opml")
+	os.WriteFile(opmlPath, []byte(exported), 0o644)
+	db2 := filepath.Join(dir, "second.db")
+	mustCLI(t, db2, "import", opmlPath)
+	for _, f := range jsonLines[feedJSON](t, mustCLI(t, db2, "feeds", "--json")) {
+		want := "on"
+		if strings.HasSuffix(f.URL, "/usfiji.xml") {
+			want = "off"
+		}
+		if f.Dedupe != want {
+			t.Errorf("%s: dedupe %q after import, want %q", f.URL, f.Dedupe, want)
+		}
+	}
+}

@@ -1,0 +1,271 @@
+package aggregator
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/feedfold/feedfold/store"
+)
+
+// storyText is one story's body; variant words make two different stories.
+func storyText(variant string) string {
+	return strings.Repeat(fmt.Sprintf("Officials in the %s district said on Tuesday that the river had burst its banks after days of rain, forcing hundreds of families from their homes. ", variant), 5)
+}
+
+// feedServer serves named RSS documents that tests can change.
+type feedServer struct {
+	mu    sync.Mutex
+	feeds map[string]string
+	*httptest.Server
+}
+
+func newFeedServer(t *testing.T) *feedServer {
+	fs := &feedServer{feeds: map[string]string{}}
+	fs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fs.mu.Lock()
+		body, ok := fs.feeds[r.URL.Path]
+		fs.mu.Unlock()
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprint(w, body)
+	}))
+	t.Cleanup(fs.Close)
+	return fs
+}
+
+// item is one RSS item for feedDoc.
+type item struct{ guid, title, link, pub, body string }
+
+func (fs *feedServer) set(path, site string, items ...item) {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<rss version="2.0"><channel><title>%s</title><link>%s</link>`, site, site)
+	for _, it := range items {
+		fmt.Fprintf(&b, `<item><guid>%s</guid><title>%s</title><link>%s</link><pubDate>%s</pubDate><description><![CDATA[%s]]></description></item>`, it.guid, it.title, it.link, it.pub, it.body)
+	}
+	b.WriteString(`</channel></rss>`)
+	fs.mu.Lock()
+	fs.feeds[path] = b.String()
+	fs.mu.Unlock()
+}
+
+// canonical lists canonical items as "title@host" with their copies' hosts.
+func canonical(t *testing.T, db *store.DB) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	db.View(func(tx *store.Tx) error {
+		return tx.Items(store.ItemQuery{}, func(it store.Item) bool {
+			key := it.URL
+			out[key] = []string{}
+			for _, l := range tx.Copies(it.ID) {
+				c, _ := tx.Item(l.Copy)
+				out[key] = append(out[key], c.URL+" ("+l.Reason+")")
+			}
+			return true
+		})
+	})
+	return out
+}
+
+// review is another story, unlike storyText's.
+var review = strings.Repeat("The annual audit of the city's transport budget found that ticket revenue covered barely half of operating costs last year. ", 4)
+
+// lottery is a second, different spam text.
+var lottery = strings.Repeat("Congratulations, your mobile number has won a luxury holiday; reply with your bank details to claim the voucher. ", 4)
+
+// spam is text unlike any story.
+var spam = strings.Repeat("Cheap pills and miracle supplements delivered overnight, no prescription needed, limited offer for new customers only. ", 4)
+
+const (
+	t10 = "Tue, 24 Nov 2026 10:00:00 +0000"
+	t11 = "Tue, 24 Nov 2026 11:00:00 +0000"
+	t09 = "Tue, 24 Nov 2026 09:00:00 +0000"
+)
+
+// TestSameURLHijack: a feed claiming another site's URL cannot replace or
+// hide that site's story. If the URL is the victim's own, the victim's item
+// stays the original (whatever the claimant's date); if the URL belongs to
+// neither feed and the contents differ, nothing is linked.
+func TestSameURLHijack(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	fs := newFeedServer(t)
+	fs.set("/victim", "https://victim.example/",
+		item{"v1", "River floods town", "https://victim.example/flood", t10, storyText("northern")},
+		item{"v2", "Review of a third site's report", "https://third.example/report", t10, review})
+	fs.set("/evil", "https://evil.example/",
+		item{"e1", "Buy our pills", "https://victim.example/flood?utm_source=x", t09, spam},
+		item{"e2", "Win a prize", "https://third.example/report", t09, lottery})
+	a, db := newTestAggregator(t, func() time.Time { return now })
+	subscribe(t, db, fs.URL+"/evil")
+	a.Poll(context.Background(), true, nil)
+	subscribe(t, db, fs.URL+"/victim")
+	a.Poll(context.Background(), true, nil)
+	got := canonical(t, db)
+	if _, ok := got["https://victim.example/flood"]; !ok {
+		t.Errorf("victim's own story is not canonical: %v", got)
+	}
+	if _, ok := got["https://victim.example/flood?utm_source=x"]; ok {
+		t.Errorf("the claimant replaced the victim's story: %v", got)
+	}
+	_, v2 := got["https://third.example/report"]
+	if !v2 || len(got["https://third.example/report"]) != 0 {
+		t.Errorf("items claiming a third site's URL with different content were linked: %v", got)
+	}
+	db.View(func(tx *store.Tx) error {
+		c := 0
+		tx.Items(store.ItemQuery{}, func(it store.Item) bool {
+			if it.URL == "https://third.example/report" {
+				c++
+			}
+			return true
+		})
+		if c != 2 {
+			t.Errorf("third-site URL: %d canonical items, want 2 (kept apart)", c)
+		}
+		return nil
+	})
+}
+
+func TestSameURLCopyMakesTheURLsSiteOriginal(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	fs := newFeedServer(t)
+	fs.set("/victim", "https://victim.example/", item{"v1", "River floods town", "https://victim.example/flood", t10, storyText("northern")})
+	// An aggregator re-posts the same story under the victim's URL, stamped earlier.
+	fs.set("/agg", "https://aggregator.example/", item{"a1", "River floods town", "https://victim.example/flood", t09, storyText("northern")})
+	a, db := newTestAggregator(t, func() time.Time { return now })
+	subscribe(t, db, fs.URL+"/agg")
+	a.Poll(context.Background(), true, nil)
+	subscribe(t, db, fs.URL+"/victim")
+	a.Poll(context.Background(), true, nil)
+	got := canonical(t, db)
+	if len(got) != 1 {
+		t.Fatalf("canonical = %v, want one story", got)
+	}
+	var rootFeed string
+	db.View(func(tx *store.Tx) error {
+		tx.Items(store.ItemQuery{}, func(it store.Item) bool {
+			f, _ := tx.Feed(it.FeedID)
+			rootFeed = f.URL
+			return false
+		})
+		return nil
+	})
+	if !strings.HasSuffix(rootFeed, "/victim") {
+		t.Errorf("original is from %s, want the victim's own feed", rootFeed)
+	}
+}
+
+func TestSelfCreditDoesNotCrown(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	fs := newFeedServer(t)
+	fs.set("/orig", "https://orig.example/", item{"o1", "River floods town", "https://orig.example/flood", t10, storyText("northern")})
+	// The copy credits its own domain and comes an hour later.
+	fs.set("/copy", "https://copycat.example/", item{"c1", "River floods town", "https://copycat.example/flood", t11,
+		"<p>Source: copycat.example</p><p>" + storyText("northern") + "</p>"})
+	a, db := newTestAggregator(t, func() time.Time { return now })
+	subscribe(t, db, fs.URL+"/copy", fs.URL+"/orig")
+	a.Poll(context.Background(), true, nil)
+	got := canonical(t, db)
+	if cs, ok := got["https://orig.example/flood"]; !ok || len(cs) != 1 || strings.Contains(cs[0], "attribution") {
+		t.Errorf("canonical = %v, want orig.example's item original by time, not by the copy's self-credit", got)
+	}
+}
+
+func TestFeedPolicyChangesReevaluate(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	fs := newFeedServer(t)
+	fs.set("/blog", "https://blog.example/", item{"b1", "River floods town", "https://blog.example/flood", t10, storyText("northern")})
+	fs.set("/linkblog", "https://links.example/", item{"l1", "River floods town", "https://links.example/flood", t09, storyText("northern")})
+	fs.set("/other", "https://other.example/", item{"x1", "River floods town", "https://other.example/flood", t11, storyText("northern")})
+	a, db := newTestAggregator(t, func() time.Time { return now })
+	subscribe(t, db, fs.URL+"/blog", fs.URL+"/linkblog", fs.URL+"/other")
+	a.Poll(context.Background(), true, nil)
+	if got := canonical(t, db); len(got) != 1 || got["https://links.example/flood"] == nil {
+		t.Fatalf("before: %v, want the earliest (link blog) as original", got)
+	}
+	set := func(url, p string) {
+		t.Helper()
+		if _, err := a.UpdateFeed(context.Background(), url, FeedChange{Dedupe: &p}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set(fs.URL+"/linkblog", "never-original")
+	if got := canonical(t, db); len(got) != 1 || len(got["https://blog.example/flood"]) != 2 {
+		t.Fatalf("never-original: %v, want blog.example's item original with 2 copies", got)
+	}
+	set(fs.URL+"/other", "original")
+	if got := canonical(t, db); len(got) != 1 || len(got["https://other.example/flood"]) != 2 {
+		t.Fatalf("original: %v, want other.example's item original", got)
+	}
+	// Read state: the user read the story; turning one feed off gives its
+	// item back as an unread canonical item of its own.
+	db.Update(func(tx *store.Tx) error {
+		var root uint64
+		tx.Items(store.ItemQuery{}, func(it store.Item) bool { root = it.ID; return false })
+		return tx.SetItemFlags(0, root, store.Read, 0)
+	})
+	set(fs.URL+"/blog", "off")
+	got := canonical(t, db)
+	if len(got) != 2 || len(got["https://blog.example/flood"]) != 0 || len(got["https://other.example/flood"]) != 1 {
+		t.Fatalf("off: %v, want blog.example's item alone again", got)
+	}
+	db.View(func(tx *store.Tx) error {
+		return tx.Items(store.ItemQuery{}, func(it store.Item) bool {
+			if it.URL == "https://blog.example/flood" && tx.ItemFlags(0, it.ID)&store.Read != 0 {
+				t.Error("unlinked item inherited the cluster's read state")
+			}
+			return true
+		})
+	})
+	set(fs.URL+"/blog", "on")
+	if got := canonical(t, db); len(got) != 1 || len(got["https://other.example/flood"]) != 2 {
+		t.Fatalf("on again: %v, want all three linked", got)
+	}
+	// A new item of an "off" feed is never linked.
+	set(fs.URL+"/blog", "off")
+	fs.set("/blog", "https://blog.example/", item{"b1", "River floods town", "https://blog.example/flood", t10, storyText("northern")},
+		item{"b2", "Second story", "https://blog.example/two", t11, storyText("southern")})
+	fs.set("/other", "https://other.example/", item{"x1", "River floods town", "https://other.example/flood", t11, storyText("northern")},
+		item{"x2", "Second story", "https://other.example/two", t11, storyText("southern")})
+	a.Poll(context.Background(), true, nil)
+	if got := canonical(t, db); got["https://blog.example/two"] == nil || got["https://other.example/two"] == nil {
+		t.Fatalf("an off feed's new item was linked: %v", got)
+	}
+}
+
+func TestCategoryScope(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	fs := newFeedServer(t)
+	fs.set("/a", "https://a.example/", item{"a1", "River floods town", "https://a.example/flood", t10, storyText("northern")})
+	fs.set("/b", "https://b.example/", item{"b1", "River floods town", "https://b.example/flood", t11, storyText("northern")})
+	a, db := newTestAggregator(t, func() time.Time { return now })
+	db.Update(func(tx *store.Tx) error {
+		tx.AddFeed(&store.Feed{URL: fs.URL + "/a", Category: "News"})
+		return tx.AddFeed(&store.Feed{URL: fs.URL + "/b", Category: "Local"})
+	})
+	a.opts.DedupeScope = "category"
+	a.Poll(context.Background(), true, nil)
+	if got := canonical(t, db); len(got) != 2 {
+		t.Fatalf("category scope, different categories: %v, want apart", got)
+	}
+	cat := "News"
+	if _, err := a.UpdateFeed(context.Background(), fs.URL+"/b", FeedChange{Category: &cat}); err != nil {
+		t.Fatal(err)
+	}
+	if got := canonical(t, db); len(got) != 1 {
+		t.Fatalf("same category now: %v, want linked", got)
+	}
+	if err := a.SetCategoryScope(context.Background(), "News", "off"); err != nil {
+		t.Fatal(err)
+	}
+	if got := canonical(t, db); len(got) != 2 {
+		t.Fatalf("scope off for News: %v, want apart", got)
+	}
+}
