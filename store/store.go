@@ -71,7 +71,11 @@ func Open(path string, opts Options) (*DB, error) {
 	})
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) {
-			return nil, fmt.Errorf("open %s: %w (waited %s; is `feedfold serve` running on it? stop it, or use a different --db)", path, ErrLocked, timeout)
+			holder := lockHolder(path)
+			if holder == "" {
+				holder = "another process"
+			}
+			return nil, fmt.Errorf("open %s: %w: held by %s (waited %s). Stop that process (SIGTERM lets `feedfold serve` finish its writes), or use another --db", path, ErrLocked, holder, timeout)
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

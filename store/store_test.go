@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -281,4 +282,32 @@ func TestMigratesSchema1(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+func TestCheckFindsBrokenInvariants(t *testing.T) {
+	db := openTest(t)
+	ids := addItems(t, db, 1, 3, time.Now())
+	if err := db.Update(func(tx *Tx) error {
+		f := Feed{URL: "https://x.example/"}
+		if err := tx.AddFeed(&f); err != nil {
+			return err
+		}
+		return tx.SetCluster(ids[0], []Link{{Copy: ids[1], Original: ids[0], Reason: "simhash"}})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Check(); err != nil {
+		t.Fatalf("healthy database: %v", err)
+	}
+	// Remove the original's record behind the store's back.
+	db.bolt.Update(func(tx *boltTx) error { return tx.Bucket(bucketItems).Delete(u64(ids[0])) })
+	err := db.Check()
+	if err == nil {
+		t.Fatal("Check passed on a database with a dangling link and index entries")
+	}
+	for _, want := range []string{"missing item", "link"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Check error lacks %q: %v", want, err)
+		}
+	}
 }

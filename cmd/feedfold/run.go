@@ -51,6 +51,7 @@ func commands() map[string]command {
 		"backup":   backupCmd(),
 		"eval":     evalCmd(),
 		"category": categoryCmd(),
+		"check":    checkCmd(),
 	}
 }
 

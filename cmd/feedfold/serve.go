@@ -57,3 +57,27 @@ func backupCmd() command {
 		},
 	}
 }
+
+func checkCmd() command {
+	return command{
+		usage:   "check",
+		summary: "verify the database: bbolt pages, indexes, links and counts",
+		flags: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+			return func(ctx context.Context, a *app, args []string) error {
+				if len(args) != 0 {
+					return fmt.Errorf("%w: check takes no arguments", errUsage)
+				}
+				db, err := a.openReadOnly()
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				if err := db.Check(); err != nil {
+					return fmt.Errorf("database %s is inconsistent:\n%w", a.cfg.DB, err)
+				}
+				fmt.Fprintf(a.stdout, "%s: ok\n", a.cfg.DB)
+				return nil
+			}
+		},
+	}
+}
