@@ -247,3 +247,30 @@ func TestIntervalAndBackoff(t *testing.T) {
 		t.Errorf("Retry-After floor: %v", d)
 	}
 }
+
+// TestParseEntityAttacks: internal entity expansion ("billion laughs") and
+// external entities are never expanded: the feed fails or parses without
+// them, quickly and without reading files.
+func TestParseEntityAttacks(t *testing.T) {
+	laughs := `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;"><!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">]><rss version="2.0"><channel><title>&h;</title><item><guid>1</guid><title>&h;</title></item></channel></rss>`
+	external := `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/hostname">]><rss version="2.0"><channel><title>t&x;</title><item><guid>1</guid><title>i&x;</title><description>&x;</description></item></channel></rss>`
+	host, _ := os.ReadFile("/etc/hostname")
+	for name, body := range map[string]string{"billion laughs": laughs, "external entity": external} {
+		start := time.Now()
+		pf, err := Parse([]byte(body), "", "https://x.example/", time.Now())
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("%s: took %v", name, d)
+		}
+		if err != nil {
+			continue
+		}
+		for _, it := range pf.Items {
+			if len(it.Title) > 1000 || len(it.Summary) > 1000 {
+				t.Errorf("%s: entity expanded into %d bytes", name, len(it.Title)+len(it.Summary))
+			}
+			if h := strings.TrimSpace(string(host)); h != "" && (strings.Contains(it.Title, h) || strings.Contains(it.Summary, h)) {
+				t.Errorf("%s: external entity read a local file", name)
+			}
+		}
+	}
+}
