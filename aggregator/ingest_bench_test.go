@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/feedfold/feedfold/dedupe"
 	"github.com/feedfold/feedfold/store"
 )
 
@@ -77,4 +78,58 @@ func BenchmarkIngest(b *testing.B) {
 		b.StopTimer()
 		db.Close()
 	}
+}
+
+// BenchmarkParseOnly and BenchmarkSignOnly measure, on the same feed bytes
+// (MB/s of feed XML), gofeed parsing alone and feedfold's dedupe work alone
+// (text analysis, boilerplate learning, signing): the issue's "fingerprinting
+// must not become the ingest bottleneck" comparison.
+func BenchmarkParseOnly(b *testing.B) {
+	bodies, total := benchBodies(20, 50)
+	b.SetBytes(int64(total))
+	for i := 0; i < b.N; i++ {
+		for _, body := range bodies {
+			if _, err := newParser().Parse(strings.NewReader(body)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func BenchmarkSignOnly(b *testing.B) {
+	bodies, total := benchBodies(20, 50)
+	var feeds [][]store.Item
+	for _, body := range bodies {
+		pf, err := Parse([]byte(body), "", "https://bench.example/", time.Now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		feeds = append(feeds, pf.Items)
+	}
+	cfg := dedupe.DefaultConfig()
+	b.SetBytes(int64(total))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, items := range feeds {
+			bp := dedupe.NewBoilerplate(cfg)
+			texts := make([]*dedupe.Text, len(items))
+			for j, it := range items {
+				texts[j] = dedupe.Analyze(docOf(it, "https://bench.example/"))
+				bp.ObserveText(texts[j])
+			}
+			for _, t := range texts {
+				dedupe.SignText(cfg, t, bp)
+			}
+		}
+	}
+}
+
+func benchBodies(feeds, items int) ([]string, int) {
+	bodies := make([]string, feeds)
+	total := 0
+	for i := range bodies {
+		bodies[i] = benchFeed(i, items)
+		total += len(bodies[i])
+	}
+	return bodies, total
 }

@@ -134,15 +134,16 @@ func (b *Boilerplate) UnmarshalBinary(data []byte) error {
 	return nil
 }
 
-// maskedHash hashes a segment's words with every number replaced by "#".
-func maskedHash(ws []string) uint64 {
+// maskedHash hashes a segment's words (given with their hashes) with every
+// number replaced by "#".
+func maskedHash(ws []string, hs []uint64) uint64 {
 	h := uint64(fnvOffset)
-	for _, w := range ws {
+	for i, w := range ws {
+		x := hs[i]
 		if isNumber(w) {
-			w = "#"
+			x = numberHash
 		}
-		h = fnvString(h, w)
-		h = fnvByte(h, ' ')
+		h = mix(h ^ x)
 	}
 	return h
 }

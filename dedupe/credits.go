@@ -37,10 +37,10 @@ func creditsOf(doc Doc, ex extracted) []string {
 		if len(bl) > 600 {
 			bl = bl[:300] + "\n" + bl[len(bl)-300:]
 		}
-		lower := strings.ToLower(bl)
-		if !mayCredit(lower) {
+		if !mayCredit(bl) {
 			continue
 		}
+		lower := strings.ToLower(bl)
 		for _, m := range creditMarkers {
 			for off := 0; ; {
 				i := strings.Index(lower[off:], m)
@@ -61,12 +61,18 @@ func creditsOf(doc Doc, ex extracted) []string {
 	return out
 }
 
-// mayCredit is a cheap filter: every credit marker contains one of these.
-func mayCredit(lower string) bool {
-	return strings.Contains(lower, "source") || strings.Contains(lower, "publish") ||
-		strings.Contains(lower, "appeared") || strings.Contains(lower, "courtesy") ||
-		strings.Contains(lower, "credit") || strings.Contains(lower, "reprint") ||
-		strings.Contains(lower, "read the") || strings.HasPrefix(strings.TrimSpace(lower), "via ")
+// mayCredit is a cheap filter run on the raw text before lower-casing it:
+// every credit marker contains one of these fragments in either case of
+// its first letter ("Source", "source", "SOURCE" …).
+func mayCredit(s string) bool {
+	for _, frag := range []string{"ource", "OURCE", "ublish", "UBLISH", "ppeared", "PPEARED", "ourtesy", "OURTESY",
+		"redit", "REDIT", "eprint", "EPRINT", "ead the", "EAD THE"} {
+		if strings.Contains(s, frag) {
+			return true
+		}
+	}
+	t := strings.TrimSpace(s)
+	return len(t) > 4 && strings.EqualFold(t[:4], "via ")
 }
 
 // creditAt reads the credited source at the start of s: a domain or URL if

@@ -1,5 +1,7 @@
 package dedupe
 
+import "github.com/cespare/xxhash/v2"
+
 // Stable hashing. Fingerprints are persisted, so every hash here is fixed
 // by its definition (FNV-1a 64 and a SplitMix64 finaliser), never seeded
 // per process like hash/maphash.
@@ -22,7 +24,21 @@ func fnvByte(h uint64, b byte) uint64 {
 	return h * fnvPrime
 }
 
-func wordHash(w string) uint64 { return mix(fnvString(fnvOffset, w)) }
+// wordHash is xxHash64 (unseeded, so stable across processes and
+// versions): fast on short strings, and well mixed, as SimHash needs.
+func wordHash(w string) uint64 { return xxhash.Sum64String(w) }
+
+// numberHash stands for every number in masked hashes.
+var numberHash = wordHash("#")
+
+// seqHash combines a sequence of word hashes, order-sensitively.
+func seqHash(hs []uint64) uint64 {
+	h := uint64(fnvOffset)
+	for _, x := range hs {
+		h = mix(h ^ x)
+	}
+	return h
+}
 
 // mix is the SplitMix64 finaliser: it spreads FNV's weak low bits over all
 // 64, which SimHash needs (every bit is a vote).

@@ -47,6 +47,7 @@ type Signature struct {
 type prepared struct {
 	title   []string
 	content []string // content words in order
+	hashes  []uint64 // their wordHash
 	lead    []string // opening sentence words
 	anchors []uint32 // hashes of the first long-enough sentences, in order
 	numbers []string // numbers stated in the text, learned boilerplate included
@@ -65,6 +66,7 @@ type Text struct {
 type textSeg struct {
 	raw    string
 	ws     []string
+	hs     []uint64 // wordHash of each word, computed once
 	masked uint64 // maskedHash(ws): the key of learned boilerplate
 	drop   bool   // general boilerplate, a label's value, or the headline repeated
 }
@@ -84,7 +86,11 @@ func Analyze(doc Doc) *Text {
 			if len(ws) == 0 {
 				continue
 			}
-			seg := textSeg{raw: raw, ws: ws, masked: maskedHash(ws)}
+			hs := make([]uint64, len(ws))
+			for i, w := range ws {
+				hs[i] = wordHash(w)
+			}
+			seg := textSeg{raw: raw, ws: ws, hs: hs, masked: maskedHash(ws, hs)}
 			switch {
 			case dropNext && len(ws) <= 4:
 				// Short items right after a label ("Related: Weather |
@@ -131,6 +137,12 @@ func prepare(cfg Config, doc Doc, bp *Boilerplate) prepared {
 
 func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 	p := prepared{title: t.title, credits: t.credits}
+	n := 0
+	for _, s := range t.segs {
+		n += len(s.ws)
+	}
+	p.content = make([]string, 0, n)
+	p.hashes = make([]uint64, 0, n)
 	// Numbers are read before learned boilerplate goes: a template feed's
 	// sentences recur with only their figures changed, so they are learned
 	// as boilerplate, yet the figures are what tell two instances apart.
@@ -149,14 +161,16 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 		if s.drop || bp.learned(s.masked) {
 			continue
 		}
-		ws := s.ws
+		ws, hs := s.ws, s.hs
 		if first {
-			ws = ws[datelineWords(s.raw, len(ws)):]
+			skip := datelineWords(s.raw, len(ws))
+			ws, hs = ws[skip:], hs[skip:]
 			first = false
 		}
 		p.content = append(p.content, ws...)
+		p.hashes = append(p.hashes, hs...)
 		if len(ws) >= 6 && len(p.anchors) < MaxAnchors {
-			p.anchors = append(p.anchors, uint32(mix(fnvString(fnvOffset, strings.Join(ws, " ")))>>32))
+			p.anchors = append(p.anchors, uint32(seqHash(hs)>>32))
 		}
 		if len(p.lead) < 6 {
 			p.lead = append(p.lead, ws...)
@@ -174,10 +188,7 @@ func signPrepared(cfg Config, p prepared) Signature {
 	sig.Credits = p.credits
 	sig.Anchors = p.anchors
 
-	hs := make([]uint64, len(p.content))
-	for i, w := range p.content {
-		hs[i] = wordHash(w)
-	}
+	hs := p.hashes
 	var shingles []uint64
 	if len(hs) >= 3 {
 		shingles = make([]uint64, 0, len(hs)-2)
