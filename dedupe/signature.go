@@ -67,8 +67,8 @@ type textSeg struct {
 	raw    string
 	ws     []string
 	hs     []uint64 // wordHash of each word, computed once
-	masked uint64 // maskedHash(ws): the key of learned boilerplate
-	drop   bool   // general boilerplate, a label's value, or the headline repeated
+	masked uint64   // maskedHash(ws): the key of learned boilerplate
+	drop   bool     // general boilerplate, a label's value, or the headline repeated
 }
 
 // Analyze extracts and normalises an item's text.
