@@ -1,6 +1,9 @@
 package dedupe
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+)
 
 // FuzzSign: any title and HTML sign without panicking, and the signature
 // survives encoding.
@@ -10,6 +13,18 @@ func FuzzSign(f *testing.F) {
 	f.Add("WASHINGTON (Reuters) - x", "plain\n\ntext with 5.2 and 1,000 numbers")
 	cfg := DefaultConfig()
 	f.Fuzz(func(t *testing.T, title, html string) {
+		// The ASCII fast path must agree with the general one.
+		if isASCII(title) {
+			var want []rawSeg
+			for _, raw := range segments(title, nil) {
+				if ws := words(raw, nil); len(ws) > 0 {
+					want = append(want, rawSeg{raw: raw, ws: ws})
+				}
+			}
+			if got := splitSegments(title, nil); !reflect.DeepEqual(got, want) {
+				t.Fatalf("splitSegments(%q) = %q, want %q", title, got, want)
+			}
+		}
 		bp := NewBoilerplate(cfg)
 		d := Doc{Title: title, HTML: html, URL: "https://a.example/x", FeedSite: "https://a.example/"}
 		bp.Observe(d)

@@ -77,15 +77,12 @@ func Analyze(doc Doc) *Text {
 	titleKey := strings.Join(t.title, " ")
 	ex := extractText(doc.HTML)
 	t.credits = creditsOf(doc, ex)
-	var raws []string
+	var segs []rawSeg
 	for _, bl := range ex.blocks {
-		raws = segments(bl, raws[:0])
+		segs = splitSegments(bl, segs[:0])
 		dropNext := false
-		for _, raw := range raws {
-			ws := words(raw, nil)
-			if len(ws) == 0 {
-				continue
-			}
+		for _, sg := range segs {
+			raw, ws := sg.raw, sg.ws
 			hs := make([]uint64, len(ws))
 			for i, w := range ws {
 				hs[i] = wordHash(w)

@@ -1,0 +1,46 @@
+package dedupe
+
+import (
+	"reflect"
+	"testing"
+)
+
+// TestSplitSegmentsMatchesUnicodePath: the ASCII fast path gives the same
+// segments and words as the general one.
+func TestSplitSegmentsMatchesUnicodePath(t *testing.T) {
+	for _, block := range []string{
+		"TRENDING NEWS Back to news 14 Mar, 2025 Share: Title here | Daily Buzz 247 @Source: bbc.co.uk",
+		"The U.S. economy added 337,000 jobs in October - a seven-month high. Wall Street's view: \"strong\"! Really? Yes.",
+		"Europe's 5.216 million people, or 12.6% of them... and more",
+		"  leading and trailing spaces.  ",
+		"no end punctuation",
+		"a.b.c. U.S. A. Smith said: ok",
+		"",
+	} {
+		got := splitSegments(block, nil)
+		var want []rawSeg
+		for _, raw := range segments(block, nil) {
+			if ws := words(raw, nil); len(ws) > 0 {
+				want = append(want, rawSeg{raw: raw, ws: ws})
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%q:\n got %q\nwant %q", block, got, want)
+		}
+	}
+}
+
+func TestSplitSegmentsControlSpaces(t *testing.T) {
+	for _, block := range []string{"end.\vnext", "end:\fnext", "x.\ty"} {
+		got := splitSegments(block, nil)
+		var want []rawSeg
+		for _, raw := range segments(block, nil) {
+			if ws := words(raw, nil); len(ws) > 0 {
+				want = append(want, rawSeg{raw: raw, ws: ws})
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: got %q want %q", block, got, want)
+		}
+	}
+}
