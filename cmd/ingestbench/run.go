@@ -101,9 +101,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "first poll:  %s\n  wall %.2f s (%.2f× the one-core parse time), cpu user %.2f s sys %.2f s, peak RSS %.1f MiB\n",
-		first.out, first.wall.Seconds(), first.wall.Seconds()/parse.Seconds(), first.user.Seconds(), first.sys.Seconds(), float64(first.maxRSS)/(1<<20))
-	fmt.Fprintf(stdout, "second poll: %s\n  wall %.2f s, peak RSS %.1f MiB\n", second.out, second.wall.Seconds(), float64(second.maxRSS)/(1<<20))
+	fmt.Fprintf(stdout, "first poll:  %s\n  wall %.2f s (%.2f× the one-core parse time), cpu user %.2f s sys %.2f s, peak RSS %.1f MiB (private %.1f MiB)\n",
+		first.out, first.wall.Seconds(), first.wall.Seconds()/parse.Seconds(), first.user.Seconds(), first.sys.Seconds(), float64(first.maxRSS)/(1<<20), float64(first.maxAnon)/(1<<20))
+	fmt.Fprintf(stdout, "second poll: %s\n  wall %.2f s, peak RSS %.1f MiB (private %.1f MiB)\n", second.out, second.wall.Seconds(), float64(second.maxRSS)/(1<<20), float64(second.maxAnon)/(1<<20))
 	fmt.Fprintf(stdout, "database: %.1f MB (%.2f× the feed bytes)\n", float64(st.Size())/1e6, float64(st.Size())/float64(total))
 	return nil
 }
@@ -112,7 +112,8 @@ type childRun struct {
 	out       string
 	wall      time.Duration
 	user, sys time.Duration
-	maxRSS    int64 // bytes
+	maxRSS    int64 // bytes: VmHWM, which includes file pages of the bbolt mmap
+	maxAnon   int64 // bytes: peak sampled RssAnon, feedfold's private memory
 }
 
 func runChild(ctx context.Context, bin string, env []string, args ...string) (childRun, error) {
@@ -128,18 +129,17 @@ func runChild(ctx context.Context, bin string, env []string, args ...string) (ch
 	// Peak RSS is read from the child's own VmHWM: the rusage maxrss of an
 	// exec'd child also counts this (larger) process's memory at fork time.
 	done := make(chan struct{})
-	hwm := make(chan int64, 1)
+	peaks := make(chan [2]int64, 1)
 	go func() {
-		var peak int64
+		var peak [2]int64 // VmHWM, sampled RssAnon
 		t := time.NewTicker(20 * time.Millisecond)
 		defer t.Stop()
 		for {
-			if v := vmHWM(cmd.Process.Pid); v > peak {
-				peak = v
-			}
+			hwm, anon := procMem(cmd.Process.Pid)
+			peak[0], peak[1] = max(peak[0], hwm), max(peak[1], anon)
 			select {
 			case <-done:
-				hwm <- peak
+				peaks <- peak
 				return
 			case <-t.C:
 			}
@@ -147,7 +147,8 @@ func runChild(ctx context.Context, bin string, env []string, args ...string) (ch
 	}()
 	err := cmd.Wait()
 	close(done)
-	r := childRun{out: strings.TrimSpace(strings.SplitN(out.String(), "\n", 2)[0]), wall: time.Since(start), maxRSS: <-hwm}
+	p := <-peaks
+	r := childRun{out: strings.TrimSpace(strings.SplitN(out.String(), "\n", 2)[0]), wall: time.Since(start), maxRSS: p[0], maxAnon: p[1]}
 	if err != nil {
 		return r, fmt.Errorf("feedfold %s: %w", strings.Join(args, " "), err)
 	}
@@ -158,21 +159,30 @@ func runChild(ctx context.Context, bin string, env []string, args ...string) (ch
 	return r, nil
 }
 
-// vmHWM returns a live process's peak resident set size in bytes (0 once
-// it has exited).
-func vmHWM(pid int) int64 {
+// procMem returns a live process's peak resident set (VmHWM) and its
+// current private resident memory (RssAnon), in bytes; zeros once it has
+// exited. VmHWM counts the pages of bbolt's memory-mapped file that the
+// kernel maps in around every touched page (clean page cache, shared and
+// reclaimable); RssAnon is the memory feedfold itself allocated.
+func procMem(pid int) (hwm, anon int64) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0
+		return 0, 0
+	}
+	kb := func(rest string) int64 {
+		var v int64
+		fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), &v)
+		return v * 1024
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			var kb int64
-			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), &kb)
-			return kb * 1024
+			hwm = kb(rest)
+		}
+		if rest, ok := strings.CutPrefix(line, "RssAnon:"); ok {
+			anon = kb(rest)
 		}
 	}
-	return 0
+	return hwm, anon
 }
 
 func parseAll(dir string) (time.Duration, error) {
