@@ -93,6 +93,8 @@ type Aggregator struct {
 
 	rndMu sync.Mutex
 	rnd   *rand.Rand
+
+	counters counters
 }
 
 // New builds an Aggregator over db and loads the fingerprint index from the

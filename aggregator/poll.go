@@ -128,6 +128,7 @@ func (a *Aggregator) pollFeeds(ctx context.Context, feeds []store.Feed, progress
 			werr = err
 		}
 		sum.add(st)
+		a.counters.add(st)
 		done += len(batch)
 		if progress != nil {
 			progress(done, len(feeds))

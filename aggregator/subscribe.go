@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/feedfold/feedfold/dedupe"
 	"github.com/feedfold/feedfold/store"
 )
 
@@ -84,4 +85,33 @@ func (a *Aggregator) resolveFeedURL(ctx context.Context, rawURL string, sub *Sub
 		errs = append(errs, fmt.Errorf("%s: %w", c, err))
 	}
 	return "", fmt.Errorf("subscribe %s: no advertised feed works: %w", rawURL, errors.Join(errs...))
+}
+
+// Unsubscribe removes a feed, its items and their fingerprints, re-rooting
+// clusters its items led.
+func (a *Aggregator) Unsubscribe(ctx context.Context, feedID uint64) error {
+	a.indexMu.Lock()
+	defer a.indexMu.Unlock()
+	var removed []indexOp
+	err := a.db.Update(func(tx *store.Tx) error {
+		removed = removed[:0]
+		ids, err := tx.FeedItemIDs(feedID)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			var sig dedupe.Signature
+			if b := tx.Signature(id); b != nil && sig.UnmarshalBinary(b) == nil {
+				removed = append(removed, indexOp{id: id, sig: sig})
+			}
+		}
+		return tx.DeleteFeed(feedID)
+	})
+	if err != nil {
+		return err
+	}
+	for _, op := range removed {
+		a.index.Remove(op.id, op.sig)
+	}
+	return nil
 }

@@ -15,7 +15,9 @@ func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed) feedResult {
 	now := a.opts.Now()
 	f.LastFetched = now
 	f.LastStatus = 0 // set below once a response arrives
+	t0 := time.Now()
 	resp, err := a.fetcher.Fetch(ctx, f.URL, Validators{ETag: f.ETag, LastModified: f.LastModified})
+	a.counters.observeFetch(time.Since(t0))
 	if err != nil {
 		if ctx.Err() != nil {
 			return feedResult{feed: f, cancelled: true}

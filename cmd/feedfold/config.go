@@ -34,6 +34,10 @@ type Config struct {
 	DedupeK              int           `toml:"dedupe_k"`
 	DedupeScope          string        `toml:"dedupe_scope"`
 	LogLevel             string        `toml:"log_level"`
+	User                 string        `toml:"user"`
+	// Password comes from FEEDFOLD_PASSWORD or the config file only: a
+	// flag would show it to every user of `ps`.
+	Password string `toml:"password"`
 }
 
 func defaultConfig() Config {
@@ -52,6 +56,7 @@ func defaultConfig() Config {
 		DedupeK:        dedupe.DefaultConfig().K,
 		DedupeScope:    dedupe.ScopeAll,
 		LogLevel:       "info",
+		User:           "feedfold",
 	}
 }
 
@@ -79,6 +84,7 @@ func bindSettings(fs *flag.FlagSet, c *Config) {
 	num(&c.DedupeK, "dedupe-k", "Hamming distance threshold of near-duplicate fingerprints")
 	str(&c.DedupeScope, "dedupe-scope", "link duplicates across all feeds (all), within a category (category) or not at all (off)")
 	str(&c.LogLevel, "log-level", "debug, info, warn or error")
+	str(&c.User, "user", "HTTP API user name (password: FEEDFOLD_PASSWORD or the config file)")
 }
 
 func envNote(flagName string) string { return " (env " + envName(flagName) + ")" }
@@ -114,6 +120,9 @@ func loadConfig(args []string, env map[string]string) (Config, error) {
 			}
 		}
 	})
+	if v := env["FEEDFOLD_PASSWORD"]; v != "" {
+		c.Password = v
+	}
 	return c, errors.Join(errs...)
 }
 

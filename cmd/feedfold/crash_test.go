@@ -176,7 +176,7 @@ func TestServeSIGTERMAndBusyDatabase(t *testing.T) {
 	feeds := newGrowingFeeds(t, 10)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "serve.db")
-	env := append(os.Environ(), "FEEDFOLD_DB="+db, "FEEDFOLD_ALLOW_PRIVATE_NETWORKS=true", "FEEDFOLD_LOG_LEVEL=info")
+	env := append(os.Environ(), "FEEDFOLD_DB="+db, "FEEDFOLD_ALLOW_PRIVATE_NETWORKS=true", "FEEDFOLD_LOG_LEVEL=info", "FEEDFOLD_LISTEN=127.0.0.1:0")
 	for i := 0; i < feeds.n; i++ {
 		d, _ := store.Open(db, store.Options{})
 		d.Update(func(tx *store.Tx) error { return tx.AddFeed(&store.Feed{URL: fmt.Sprintf("%s/%d", feeds.URL, i)}) })

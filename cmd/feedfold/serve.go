@@ -6,23 +6,41 @@ import (
 	"fmt"
 
 	"github.com/feedfold/feedfold/aggregator"
+	"github.com/feedfold/feedfold/server"
 	"github.com/feedfold/feedfold/store"
 )
 
 func serveCmd() command {
 	return command{
 		usage:   "serve",
-		summary: "poll feeds on their schedule until SIGINT/SIGTERM",
+		summary: "poll feeds on their schedule and serve the HTTP API until SIGINT/SIGTERM",
 		flags: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
 			return func(ctx context.Context, a *app, args []string) error {
 				if len(args) != 0 {
 					return fmt.Errorf("%w: serve takes no arguments", errUsage)
 				}
 				return a.withAggregator(ctx, func(db *store.DB, agg *aggregator.Aggregator) error {
-					a.log.Info("feedfold serving", "db", a.cfg.DB)
+					a.log.Info("feedfold serving", "db", a.cfg.DB, "listen", a.cfg.Listen)
+					if a.cfg.Password == "" {
+						a.log.Warn("FEEDFOLD_PASSWORD is not set: the HTTP API refuses every authenticated request")
+					}
+					_, handler, err := server.New(db, agg, server.Options{User: a.cfg.User, Password: a.cfg.Password}, a.log)
+					if err != nil {
+						return err
+					}
+					ctx, cancel := context.WithCancel(ctx)
+					defer cancel()
+					httpErr := make(chan error, 1)
+					go func() {
+						httpErr <- server.ListenAndServe(ctx, a.cfg.Listen, handler, a.log)
+						cancel() // a listener that cannot start stops the scheduler too
+					}()
 					// Run returns once ctx is cancelled and the poll in progress has
 					// committed what it fetched; the deferred Close then releases the file.
 					if err := agg.Run(ctx); err != nil {
+						return err
+					}
+					if err := <-httpErr; err != nil {
 						return err
 					}
 					a.log.Info("feedfold stopped cleanly")
