@@ -34,7 +34,7 @@ func (s *Server) routesAPI(mux *http.ServeMux) {
 	h("DELETE /v1/items/{id}/read", s.setFlag(store.Read, false))
 	h("PUT /v1/items/{id}/star", s.setFlag(store.Starred, true))
 	h("DELETE /v1/items/{id}/star", s.setFlag(store.Starred, false))
-	h("GET /v1/opml", s.exportOPML)
+	mux.Handle("GET /v1/opml", s.authOrToken(http.HandlerFunc(s.exportOPML))) // OPML-URL clients use the token
 	h("POST /v1/opml", s.importOPML)
 }
 

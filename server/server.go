@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/feedfold/feedfold/aggregator"
@@ -43,6 +44,7 @@ type Server struct {
 	// failures counts recent failed logins per client address.
 	limiter *loginLimiter
 	start   time.Time
+	san     *bluemonday.Policy
 }
 
 // New builds the server's handler.
@@ -50,7 +52,7 @@ func New(db *store.DB, agg *aggregator.Aggregator, opts Options, log *slog.Logge
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = 4 << 20
 	}
-	s := &Server{db: db, agg: agg, log: log, opts: opts, verified: map[[32]byte]bool{}, limiter: newLoginLimiter(), start: time.Now()}
+	s := &Server{db: db, agg: agg, log: log, opts: opts, verified: map[[32]byte]bool{}, limiter: newLoginLimiter(), start: time.Now(), san: Sanitizer()}
 	if opts.Password != "" {
 		h, err := bcrypt.GenerateFromPassword([]byte(opts.Password), bcrypt.DefaultCost)
 		if err != nil {
@@ -63,6 +65,8 @@ func New(db *store.DB, agg *aggregator.Aggregator, opts Options, log *slog.Logge
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", s.auth(http.HandlerFunc(s.metrics)))
 	s.routesAPI(mux)
+	mux.Handle("GET /feeds/{file}", s.authOrToken(http.HandlerFunc(s.outputFeed)))
+	mux.Handle("GET /feeds/category/{file}", s.authOrToken(http.HandlerFunc(s.outputFeed)))
 	return s, s.middleware(mux), nil
 }
 

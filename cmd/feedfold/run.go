@@ -52,6 +52,8 @@ func commands() map[string]command {
 		"eval":     evalCmd(),
 		"category": categoryCmd(),
 		"check":    checkCmd(),
+		"output":   outputCmd(),
+		"token":    tokenCmd(),
 	}
 }
 
