@@ -221,30 +221,35 @@ func (s *Server) setFlag(f store.Flags, on bool) http.HandlerFunc {
 			writeError(w, http.StatusBadRequest, err)
 			return
 		}
-		err = s.db.Update(func(tx *store.Tx) error {
-			if _, err := tx.Item(id); err != nil {
-				return err
-			}
-			root := tx.Root(id)
-			ids := []uint64{root}
-			for _, l := range tx.Copies(root) {
-				ids = append(ids, l.Copy)
-			}
-			for _, iid := range ids {
-				set, clear := f, store.Flags(0)
-				if !on {
-					set, clear = 0, f
-				}
-				if err := tx.SetItemFlags(user, iid, set, clear); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		err = s.db.Update(func(tx *store.Tx) error { return markCluster(tx, id, f, on) })
 		if err != nil {
 			writeError(w, statusOf(err), fmt.Errorf("item %d: %w", id, err))
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
 	}
+}
+
+// markCluster sets or clears a flag on an item's whole cluster: the
+// canonical item and every copy, so the story is read wherever a client
+// meets it and the state survives re-linking.
+func markCluster(tx *store.Tx, id uint64, f store.Flags, on bool) error {
+	if _, err := tx.Item(id); err != nil {
+		return err
+	}
+	root := tx.Root(id)
+	ids := []uint64{root}
+	for _, l := range tx.Copies(root) {
+		ids = append(ids, l.Copy)
+	}
+	set, clear := f, store.Flags(0)
+	if !on {
+		set, clear = 0, f
+	}
+	for _, iid := range ids {
+		if err := tx.SetItemFlags(user, iid, set, clear); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -65,6 +65,7 @@ func New(db *store.DB, agg *aggregator.Aggregator, opts Options, log *slog.Logge
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", s.auth(http.HandlerFunc(s.metrics)))
 	s.routesAPI(mux)
+	s.routesGReader(mux)
 	mux.Handle("GET /feeds/{file}", s.authOrToken(http.HandlerFunc(s.outputFeed)))
 	mux.Handle("GET /feeds/category/{file}", s.authOrToken(http.HandlerFunc(s.outputFeed)))
 	return s, s.middleware(mux), nil
@@ -83,7 +84,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w, status: 200}
 		next.ServeHTTP(sw, r)
 		// The path only: query strings may carry tokens.
-		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", time.Since(start), "remote", r.RemoteAddr)
+		s.log.Info("request", "method", r.Method, "path", r.URL.EscapedPath(), "status", sw.status, "duration", time.Since(start), "remote", r.RemoteAddr)
 	})
 }
 

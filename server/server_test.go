@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -46,7 +47,11 @@ func fixture(t *testing.T) (*httptest.Server, *store.DB, *httptest.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, h, err := New(db, agg, Options{User: "user", Password: "secret", MaxBodyBytes: 64 << 10}, slog.New(slog.DiscardHandler))
+	log := slog.New(slog.DiscardHandler)
+	if os.Getenv("FEEDFOLD_TEST_LOG") != "" {
+		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	_, h, err := New(db, agg, Options{User: "user", Password: "secret", MaxBodyBytes: 64 << 10}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
