@@ -45,6 +45,8 @@ type Server struct {
 	limiter *loginLimiter
 	start   time.Time
 	san     *bluemonday.Policy
+	// feverKey is md5("user:password"), the Fever API's credential.
+	feverKey string
 }
 
 // New builds the server's handler.
@@ -59,6 +61,7 @@ func New(db *store.DB, agg *aggregator.Aggregator, opts Options, log *slog.Logge
 			return nil, nil, fmt.Errorf("hash password: %w", err)
 		}
 		s.hash = h
+		s.feverKey = feverKey(opts.User, opts.Password)
 		s.opts.Password = ""
 	}
 	mux := http.NewServeMux()
@@ -66,6 +69,7 @@ func New(db *store.DB, agg *aggregator.Aggregator, opts Options, log *slog.Logge
 	mux.Handle("GET /metrics", s.auth(http.HandlerFunc(s.metrics)))
 	s.routesAPI(mux)
 	s.routesGReader(mux)
+	s.routesFever(mux)
 	mux.Handle("GET /feeds/{file}", s.authOrToken(http.HandlerFunc(s.outputFeed)))
 	mux.Handle("GET /feeds/category/{file}", s.authOrToken(http.HandlerFunc(s.outputFeed)))
 	return s, s.middleware(mux), nil

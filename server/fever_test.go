@@ -1,0 +1,80 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/feedfold/feedfold/store"
+)
+
+func TestFeverAPI(t *testing.T) {
+	api, db, fsrv := fixture(t)
+	for _, p := range []string{"/orig", "/copy"} {
+		call(t, api, "POST", "/v1/feeds", `{"url":"`+fsrv.URL+p+`","category":"News"}`, true)
+	}
+	fever := func(query string, form url.Values) map[string]any {
+		t.Helper()
+		resp, err := http.PostForm(api.URL+"/fever/?api&"+query, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatalf("fever %s: %v %s", query, err, b)
+		}
+		return m
+	}
+	key := url.Values{"api_key": {feverKey("user", "secret")}}
+	if m := fever("feeds", url.Values{"api_key": {feverKey("user", "wrong")}}); m["auth"].(float64) != 0 || m["feeds"] != nil {
+		t.Errorf("bad key: %v", m)
+	}
+	m := fever("groups&feeds", key)
+	if m["auth"].(float64) != 1 || len(m["feeds"].([]any)) != 2 || len(m["groups"].([]any)) != 1 || len(m["feeds_groups"].([]any)) != 1 {
+		t.Fatalf("groups&feeds: %v", m)
+	}
+	m = fever("items&since_id=0", key)
+	items := m["items"].([]any)
+	if len(items) != 2 {
+		t.Fatalf("items: %v (want the 2 canonical items)", m)
+	}
+	var floodID uint64
+	for _, it := range items {
+		it := it.(map[string]any)
+		if strings.Contains(it["url"].(string), "/flood") {
+			floodID = uint64(it["id"].(float64))
+			if !strings.Contains(it["html"].(string), "Also published by") {
+				t.Errorf("fever item lacks the copies footer")
+			}
+		}
+	}
+	if m := fever("unread_item_ids", key); strings.Count(m["unread_item_ids"].(string), ",") != 1 {
+		t.Errorf("unread ids: %v", m["unread_item_ids"])
+	}
+	fever(fmt.Sprintf("mark=item&as=read&id=%d", floodID), key)
+	fever(fmt.Sprintf("mark=item&as=saved&id=%d", floodID), key)
+	db.View(func(tx *store.Tx) error {
+		for _, l := range tx.Copies(floodID) {
+			if tx.ItemFlags(user, l.Copy) != store.Read|store.Starred {
+				t.Errorf("copy not marked with its original: %v", tx.ItemFlags(user, l.Copy))
+			}
+		}
+		return nil
+	})
+	if m := fever("saved_item_ids", key); m["saved_item_ids"] != fmt.Sprint(floodID) {
+		t.Errorf("saved ids: %v", m["saved_item_ids"])
+	}
+	fever("mark=group&as=read&id=1&before=4102444800", key)
+	if m := fever("unread_item_ids", key); m["unread_item_ids"] != "" {
+		t.Errorf("after marking the group read: %v", m["unread_item_ids"])
+	}
+	if m := fever("mark=item&as=eaten&id=1", key); m["error"] == nil {
+		t.Errorf("bad mark accepted: %v", m)
+	}
+}
