@@ -49,7 +49,17 @@ type Server struct {
 	feverKey string
 }
 
-// New builds the server's handler.
+// NewUser makes the stored account record for name and password.
+func NewUser(name, password string) (store.User, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	if err != nil {
+		return store.User{}, fmt.Errorf("hash password: %w", err)
+	}
+	return store.User{Name: name, Hash: h, FeverKey: feverKey(name, password)}, nil
+}
+
+// New builds the server's handler. Credentials come from opts, or, when
+// opts.Password is empty, from the stored user.
 func New(db *store.DB, agg *aggregator.Aggregator, opts Options, log *slog.Logger) (*Server, http.Handler, error) {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = 4 << 20
@@ -63,6 +73,15 @@ func New(db *store.DB, agg *aggregator.Aggregator, opts Options, log *slog.Logge
 		s.hash = h
 		s.feverKey = feverKey(opts.User, opts.Password)
 		s.opts.Password = ""
+	} else {
+		// No password in the environment: the account set with
+		// `feedfold user set`, if any.
+		db.View(func(tx *store.Tx) error {
+			if u, err := tx.FirstUser(); err == nil {
+				s.opts.User, s.hash, s.feverKey = u.Name, u.Hash, u.FeverKey
+			}
+			return nil
+		})
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
@@ -147,6 +166,9 @@ func (s *Server) check(user, pass string) bool {
 	}
 	return false
 }
+
+// HasCredentials reports whether any account can log in.
+func (s *Server) HasCredentials() bool { return s.hash != nil }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	if err := s.db.View(func(*store.Tx) error { return nil }); err != nil {

@@ -12,6 +12,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"log/slog"
+
+	"github.com/feedfold/feedfold/aggregator"
+	"github.com/feedfold/feedfold/server"
+	"github.com/feedfold/feedfold/store"
 )
 
 // cli runs feedfold in-process against db with loopback fetching allowed,
@@ -270,6 +276,50 @@ func TestFeedsSetDedupeAndOPML(t *testing.T) {
 		}
 		if f.Dedupe != want {
 			t.Errorf("%s: dedupe %q after import, want %q", f.URL, f.Dedupe, want)
+		}
+	}
+}
+
+// TestUserSet: the account set with `feedfold user set` is stored hashed
+// and is what serve's API accepts when FEEDFOLD_PASSWORD is unset.
+func TestUserSet(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "u.db")
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"user", "set", "alice"}, []string{"FEEDFOLD_DB=" + db}, strings.NewReader("correct horse\n"), &out, &errb)
+	if code != 0 {
+		t.Fatalf("user set: %d %s", code, errb.String())
+	}
+	code = run(context.Background(), []string{"user", "set", "bob"}, []string{"FEEDFOLD_DB=" + db}, strings.NewReader("short\n"), &out, &errb)
+	if code == 0 {
+		t.Error("a 5-character password was accepted")
+	}
+	raw, _ := os.ReadFile(db)
+	if bytes.Contains(raw, []byte("correct horse")) {
+		t.Fatal("the password is stored in clear")
+	}
+	d, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	agg, err := aggregator.New(context.Background(), d, aggregator.Options{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, h, err := server.New(d, agg, server.Options{User: "feedfold"}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		user, pass string
+		want       int
+	}{{"alice", "correct horse", 200}, {"alice", "wrong", 401}, {"feedfold", "correct horse", 401}} {
+		req := httptest.NewRequest("GET", "/v1/feeds", nil)
+		req.SetBasicAuth(c.user, c.pass)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != c.want {
+			t.Errorf("%s/%s: %d, want %d", c.user, c.pass, rec.Code, c.want)
 		}
 	}
 }

@@ -54,6 +54,7 @@ func commands() map[string]command {
 		"check":    checkCmd(),
 		"output":   outputCmd(),
 		"token":    tokenCmd(),
+		"user":     userCmd(),
 	}
 }
 

@@ -21,12 +21,12 @@ func serveCmd() command {
 				}
 				return a.withAggregator(ctx, func(db *store.DB, agg *aggregator.Aggregator) error {
 					a.log.Info("feedfold serving", "db", a.cfg.DB, "listen", a.cfg.Listen)
-					if a.cfg.Password == "" {
-						a.log.Warn("FEEDFOLD_PASSWORD is not set: the HTTP API refuses every authenticated request")
-					}
-					_, handler, err := server.New(db, agg, server.Options{User: a.cfg.User, Password: a.cfg.Password}, a.log)
+					srv, handler, err := server.New(db, agg, server.Options{User: a.cfg.User, Password: a.cfg.Password}, a.log)
 					if err != nil {
 						return err
+					}
+					if !srv.HasCredentials() {
+						a.log.Warn("no credentials: set FEEDFOLD_PASSWORD or run `feedfold user set NAME`; until then the HTTP API refuses every authenticated request")
 					}
 					ctx, cancel := context.WithCancel(ctx)
 					defer cancel()
