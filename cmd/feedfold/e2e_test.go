@@ -6,14 +6,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"log/slog"
 
 	"github.com/feedfold/feedfold/aggregator"
 	"github.com/feedfold/feedfold/server"
