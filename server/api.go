@@ -36,6 +36,7 @@ func (s *Server) routesAPI(mux *http.ServeMux) {
 	h("DELETE /v1/items/{id}/star", s.setFlag(store.Starred, false))
 	mux.Handle("GET /v1/opml", s.authOrToken(http.HandlerFunc(s.exportOPML))) // OPML-URL clients use the token
 	h("POST /v1/opml", s.importOPML)
+	h("GET /v1/backup", s.backup)
 }
 
 // feedOut is a feed in API responses.
@@ -271,4 +272,15 @@ func (s *Server) importOPML(w http.ResponseWriter, r *http.Request) {
 	skipped := []opml.Problem{}
 	skipped = append(skipped, problems...)
 	writeJSON(w, http.StatusOK, map[string]any{"added": added, "already_subscribed": known, "skipped": skipped})
+}
+
+// backup streams a consistent copy of the database (one read transaction;
+// writers continue meanwhile): how `feedfold backup` works while serve
+// holds the file.
+func (s *Server) backup(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", `attachment; filename="feedfold.db"`)
+	if _, err := s.db.Backup(w); err != nil {
+		s.log.Error("backup failed", "error", err)
+	}
 }

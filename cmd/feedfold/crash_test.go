@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -176,7 +177,14 @@ func TestServeSIGTERMAndBusyDatabase(t *testing.T) {
 	feeds := newGrowingFeeds(t, 10)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "serve.db")
-	env := append(os.Environ(), "FEEDFOLD_DB="+db, "FEEDFOLD_ALLOW_PRIVATE_NETWORKS=true", "FEEDFOLD_LOG_LEVEL=info", "FEEDFOLD_LISTEN=127.0.0.1:0")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listen := ln.Addr().String()
+	ln.Close()
+	env := append(os.Environ(), "FEEDFOLD_DB="+db, "FEEDFOLD_ALLOW_PRIVATE_NETWORKS=true", "FEEDFOLD_LOG_LEVEL=info",
+		"FEEDFOLD_LISTEN="+listen, "FEEDFOLD_PASSWORD=test-password")
 	for i := 0; i < feeds.n; i++ {
 		d, _ := store.Open(db, store.Options{})
 		d.Update(func(tx *store.Tx) error { return tx.AddFeed(&store.Feed{URL: fmt.Sprintf("%s/%d", feeds.URL, i)}) })
@@ -203,6 +211,20 @@ func TestServeSIGTERMAndBusyDatabase(t *testing.T) {
 	}
 	if !strings.Contains(out, fmt.Sprint(cmd.Process.Pid)) || !strings.Contains(out, "serve") {
 		t.Errorf("busy-database message does not name the running process (pid %d): %s", cmd.Process.Pid, out)
+	}
+
+	// backup still works: through the running server's API.
+	backup := filepath.Join(dir, "backup.db")
+	if out, err := runBin(bin, env, "backup", backup); err != nil || !strings.Contains(out, "through the running feedfold serve") {
+		t.Fatalf("backup while serving: %v %s", err, out)
+	}
+	if b, err := store.Open(backup, store.Options{ReadOnly: true}); err != nil {
+		t.Fatalf("backup does not open: %v", err)
+	} else {
+		if err := b.Check(); err != nil {
+			t.Errorf("backup is inconsistent: %v", err)
+		}
+		b.Close()
 	}
 
 	cmd.Process.Signal(syscall.SIGTERM)

@@ -2,8 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"net/http"
+	"os"
 
 	"github.com/feedfold/feedfold/aggregator"
 	"github.com/feedfold/feedfold/server"
@@ -61,6 +65,15 @@ func backupCmd() command {
 					return fmt.Errorf("%w: backup takes one file name", errUsage)
 				}
 				db, err := a.openReadOnly()
+				if errors.Is(err, store.ErrLocked) {
+					// serve holds the file: ask it for a copy instead.
+					n, herr := backupViaServer(ctx, a, args[0])
+					if herr != nil {
+						return fmt.Errorf("%w; and the running server's /v1/backup failed: %v", err, herr)
+					}
+					fmt.Fprintf(a.stdout, "wrote %d bytes to %s (through the running feedfold serve)\n", n, args[0])
+					return nil
+				}
 				if err != nil {
 					return err
 				}
@@ -98,4 +111,42 @@ func checkCmd() command {
 			}
 		},
 	}
+}
+
+// backupViaServer fetches /v1/backup from the serve process at --listen
+// with the configured credentials, writing it to path (0600) atomically.
+func backupViaServer(ctx context.Context, a *app, path string) (int64, error) {
+	if a.cfg.Password == "" {
+		return 0, errors.New("set FEEDFOLD_PASSWORD so feedfold can log in to it")
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+a.cfg.Listen+"/v1/backup", nil)
+	if err != nil {
+		return 0, err
+	}
+	req.SetBasicAuth(a.cfg.User, a.cfg.Password)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	tmp := path + ".partial"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return 0, err
+	}
+	n, err := io.Copy(f, resp.Body)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return 0, err
+	}
+	return n, os.Rename(tmp, path)
 }
