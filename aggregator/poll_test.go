@@ -300,3 +300,42 @@ func TestSameURLAcrossFeedsIsLinked(t *testing.T) {
 		return nil
 	})
 }
+
+// TestPollEmptyAndHugeFeeds: a valid feed with no items is a success with
+// nothing stored; a feed of 50,000 items is stored whole, with the other
+// feed of the poll unaffected.
+func TestPollEmptyAndHugeFeeds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("50,000 items")
+	}
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	var huge strings.Builder
+	huge.WriteString(`<rss version="2.0"><channel><title>Huge</title>`)
+	for i := 0; i < 50000; i++ {
+		fmt.Fprintf(&huge, `<item><guid>h%d</guid><title>Entry %d</title><link>https://huge.example/%d</link></item>`, i, i, i)
+	}
+	huge.WriteString(`</channel></rss>`)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/empty", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>Empty</title></channel></rss>`)
+	})
+	mux.HandleFunc("/huge", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, huge.String()) })
+	mux.HandleFunc("/ok", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, rssFeed("OK", "ok", 3, now)) })
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	a, db := newTestAggregator(t, func() time.Time { return now })
+	subscribe(t, db, srv.URL+"/empty", srv.URL+"/huge", srv.URL+"/ok")
+	sum, err := a.Poll(context.Background(), true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Fetched != 3 || sum.NewItems != 50003 || len(sum.Failed) != 0 {
+		t.Fatalf("summary = %+v, want 3 fetched and 50,003 new items", sum)
+	}
+	if f := feedByURL(t, db, srv.URL+"/empty"); f.LastError != "" || f.Title != "Empty" {
+		t.Errorf("empty feed recorded as %+v", f)
+	}
+	if err := db.Check(); err != nil {
+		t.Fatal(err)
+	}
+}

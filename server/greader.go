@@ -476,7 +476,7 @@ func (s *Server) contentWithCopies(tx *store.Tx, fc *feedCache, it store.Item) s
 		content = it.Summary
 	}
 	var b strings.Builder
-	b.WriteString(s.san.Sanitize(content))
+	b.WriteString(s.prepareHTML(content, it.URL))
 	var copies []struct{ Title, URL string }
 	for _, l := range tx.Copies(it.ID) {
 		if c, err := tx.Item(l.Copy); err == nil {

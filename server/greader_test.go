@@ -197,3 +197,29 @@ func FuzzParseItemID(f *testing.F) {
 		}
 	})
 }
+
+// FuzzStreamParams: the Google Reader stream parameters never panic and
+// never yield a page size outside 1..10000.
+func FuzzStreamParams(f *testing.F) {
+	f.Add("user/-/state/com.google/reading-list", "20", "0", "o", "1700000000.5", "", "user/-/state/com.google/read")
+	f.Add("feed/http://x/y", "abc", "-1", "", "-3", "1e300", "")
+	f.Fuzz(func(t *testing.T, stream, n, c, r, ot, nt, xt string) {
+		p, err := parseStream(stream, url.Values{"n": {n}, "c": {c}, "r": {r}, "ot": {ot}, "nt": {nt}, "xt": {xt}})
+		if err == nil && (p.n < 1 || p.n > 10000 || p.cont < 0) {
+			t.Fatalf("accepted n=%d c=%d", p.n, p.cont)
+		}
+	})
+}
+
+// FuzzItemQuery: the REST list parameters never panic and stay in range.
+func FuzzItemQuery(f *testing.F) {
+	f.Add("1", "News", "true", "false", "2026-11-24T00:00:00Z", "100", "1700000000000000000-5")
+	f.Add("x", "", "maybe", "", "yesterday", "0", "zzz")
+	f.Fuzz(func(t *testing.T, feed, category, unread, starred, since, limit, cursor string) {
+		p, err := parseItemQuery(url.Values{"feed": {feed}, "category": {category}, "unread": {unread}, "starred": {starred},
+			"since": {since}, "limit": {limit}, "cursor": {cursor}})
+		if err == nil && (p.limit < 1 || p.limit > 1000) {
+			t.Fatalf("accepted limit %d", p.limit)
+		}
+	})
+}

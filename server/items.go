@@ -52,12 +52,12 @@ func (c *feedCache) get(id uint64) store.Feed {
 	return f
 }
 
-func itemOf(tx *store.Tx, fc *feedCache, it store.Item, full bool) itemOut {
+func (s *Server) itemOf(tx *store.Tx, fc *feedCache, it store.Item, full bool) itemOut {
 	flags := tx.ItemFlags(user, it.ID)
 	out := itemOut{ID: it.ID, FeedID: it.FeedID, FeedURL: fc.get(it.FeedID).URL, URL: it.URL, Title: it.Title, Author: it.Author,
 		Published: it.Published.UTC(), Read: flags&store.Read != 0, Starred: flags&store.Starred != 0, Copies: []copyOut{}}
 	if full {
-		out.Content, out.Summary = it.Content, it.Summary
+		out.Content, out.Summary = s.prepareHTML(it.Content, it.URL), s.prepareHTML(it.Summary, it.URL)
 	}
 	for _, l := range tx.Copies(it.ID) {
 		c, err := tx.Item(l.Copy)
@@ -175,7 +175,7 @@ func (s *Server) listItems(w http.ResponseWriter, r *http.Request) {
 				next = fmt.Sprintf("%d-%d", last.Published.UnixNano(), last.ID)
 				return false
 			}
-			out = append(out, itemOf(tx, fc, it, false))
+			out = append(out, s.itemOf(tx, fc, it, false))
 			return true
 		})
 	})
@@ -198,7 +198,7 @@ func (s *Server) getItem(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		out = itemOf(tx, &feedCache{tx: tx, feeds: map[uint64]store.Feed{}}, it, true)
+		out = s.itemOf(tx, &feedCache{tx: tx, feeds: map[uint64]store.Feed{}}, it, true)
 		if l, ok := tx.LinkOf(id); ok {
 			w.Header().Set("X-Feedfold-Original", strconv.FormatUint(l.Original, 10))
 		}

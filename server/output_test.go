@@ -125,3 +125,18 @@ print(0 if ok else 1, len(d["items"]), d.get("version"))
 // debianPython is Debian's interpreter, which python3-feedparser installs
 // into (a python3 earlier on PATH, e.g. pyenv's, does not see it).
 const debianPython = "/usr/bin/python3"
+
+func TestPrepareHTML(t *testing.T) {
+	s := &Server{san: Sanitizer()}
+	got := s.prepareHTML(`<p>Text <a href="/more">more</a> <img src="img/a.jpg" alt="a"> <img src="https://t.example/p.gif" width="1" height="1"> <img src="x.gif" onerror="steal()"><script>alert(1)</script></p>`, "https://news.example/2026/story.html")
+	for _, want := range []string{`href="https://news.example/more"`, `src="https://news.example/2026/img/a.jpg"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("relative URL not resolved (%s): %s", want, got)
+		}
+	}
+	for _, bad := range []string{"t.example/p.gif", "onerror", "<script"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("%q survived: %s", bad, got)
+		}
+	}
+}
