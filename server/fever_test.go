@@ -39,6 +39,9 @@ func TestFeverAPI(t *testing.T) {
 	if m["auth"].(float64) != 1 || len(m["feeds"].([]any)) != 2 || len(m["groups"].([]any)) != 1 || len(m["feeds_groups"].([]any)) != 1 {
 		t.Fatalf("groups&feeds: %v", m)
 	}
+	if m := fever("favicons&links", key); m["favicons"] == nil || m["links"] == nil {
+		t.Errorf("favicons/links: %v", m)
+	}
 	m = fever("items&since_id=0", key)
 	items := m["items"].([]any)
 	if len(items) != 2 {

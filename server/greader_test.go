@@ -73,6 +73,9 @@ func TestGoogleReaderAPI(t *testing.T) {
 		t.Errorf("no auth: %d %s", code, body)
 	}
 	c := grLogin(t, api)
+	if code, body := c.do("GET", "/reader/api/0/user-info?output=json", nil); code != 200 || !strings.Contains(body, `"userName":"user"`) {
+		t.Errorf("user-info: %d %s", code, body)
+	}
 	code, body := c.do("GET", "/reader/api/0/subscription/list?output=json", nil)
 	if code != 200 || !strings.Contains(body, `"id":"feed/`+fsrv.URL+`/orig"`) || !strings.Contains(body, `"label":"News"`) {
 		t.Fatalf("subscription/list: %d %s", code, body)
