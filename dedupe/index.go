@@ -52,7 +52,21 @@ type table struct {
 	width   uint // bits of the block used as bucket key (at most 16)
 	offsets []uint32
 	entries []uint32
-	extra   map[uint32][]uint32 // bucket -> slots added since the last build
+	// partials[i] holds 32 bits of entries[i]'s fingerprint, the half
+	// away from this table's block: their distance to the query's is a
+	// lower bound of the full distance, so most entries of a bucket are
+	// rejected while reading memory in order, without touching the
+	// fingerprint array at a random address.
+	partials []uint32
+	extra    map[uint32][]uint32 // bucket -> slots added since the last build
+}
+
+// partial is the half of fp that a table keeps beside each entry.
+func (t *table) partial(fp uint64) uint32 {
+	if t.shift >= 32 {
+		return uint32(fp)
+	}
+	return uint32(fp >> 32)
 }
 
 // Channels: the fingerprints indexed per item.
@@ -199,11 +213,21 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 		for i := range x.tables[c] {
 			t := &x.tables[c][i]
 			b := t.key(q[c])
-			for _, part := range [2][]uint32{t.entries[t.offsets[b]:t.offsets[b+1]], t.extra[b]} {
-				for _, slot := range part {
-					if id := x.ids[slot]; id != 0 && bits.OnesCount64(fps[slot]^q[c]) <= k {
-						dst = append(dst, id)
-					}
+			lo, hi := t.offsets[b], t.offsets[b+1]
+			qp := t.partial(q[c])
+			parts := t.partials[lo:hi]
+			for j, pv := range parts {
+				if bits.OnesCount32(pv^qp) > k {
+					continue
+				}
+				slot := t.entries[lo+uint32(j)]
+				if id := x.ids[slot]; id != 0 && bits.OnesCount64(fps[slot]^q[c]) <= k {
+					dst = append(dst, id)
+				}
+			}
+			for _, slot := range t.extra[b] {
+				if id := x.ids[slot]; id != 0 && bits.OnesCount64(fps[slot]^q[c]) <= k {
+					dst = append(dst, id)
 				}
 			}
 		}
@@ -269,14 +293,15 @@ func (x *Index) rebuild() {
 				t.offsets[b] += t.offsets[b-1]
 			}
 			if cap(t.entries) >= n && cap(t.entries) <= n+n/4+64 {
-				t.entries = t.entries[:n]
+				t.entries, t.partials = t.entries[:n], t.partials[:n]
 			} else {
-				t.entries = make([]uint32, n)
+				t.entries, t.partials = make([]uint32, n), make([]uint32, n)
 			}
 			fill := make([]uint32, nb)
 			for slot, fp := range x.fps[c] {
 				k := t.key(fp)
 				t.entries[t.offsets[k]+fill[k]] = uint32(slot)
+				t.partials[t.offsets[k]+fill[k]] = t.partial(fp)
 				fill[k]++
 			}
 			t.extra = map[uint32][]uint32{}
