@@ -55,9 +55,11 @@ func splitSegments(block string, dst []rawSeg) []rawSeg {
 	type span struct{ start, end int }
 	type segSpan struct{ rawStart, rawEnd, wFrom, wTo int }
 	buf := make([]byte, 0, len(block))
+	// Capacities from typical text (a word per ~6 bytes, a sentence per
+	// ~100) save most slice growth.
+	wordsAt := make([]span, 0, len(block)/5+1)
+	segs := make([]segSpan, 0, len(block)/80+1)
 	var (
-		wordsAt  []span
-		segs     []segSpan
 		inWord   bool
 		wStart   int
 		segStart int
