@@ -17,14 +17,7 @@ func TestSplitSegmentsMatchesUnicodePath(t *testing.T) {
 		"a.b.c. U.S. A. Smith said: ok",
 		"",
 	} {
-		got := splitSegments(block, nil)
-		var want []rawSeg
-		for _, raw := range segments(block, nil) {
-			if ws := words(raw, nil); len(ws) > 0 {
-				want = append(want, rawSeg{raw: raw, ws: ws})
-			}
-		}
-		if !reflect.DeepEqual(got, want) {
+		if got, want := splitSegments(block, nil), unicodeSegments(block); !reflect.DeepEqual(got, want) {
 			t.Errorf("%q:\n got %q\nwant %q", block, got, want)
 		}
 	}
@@ -32,15 +25,19 @@ func TestSplitSegmentsMatchesUnicodePath(t *testing.T) {
 
 func TestSplitSegmentsControlSpaces(t *testing.T) {
 	for _, block := range []string{"end.\vnext", "end:\fnext", "x.\ty"} {
-		got := splitSegments(block, nil)
-		var want []rawSeg
-		for _, raw := range segments(block, nil) {
-			if ws := words(raw, nil); len(ws) > 0 {
-				want = append(want, rawSeg{raw: raw, ws: ws})
-			}
-		}
-		if !reflect.DeepEqual(got, want) {
+		if got, want := splitSegments(block, nil), unicodeSegments(block); !reflect.DeepEqual(got, want) {
 			t.Errorf("%q: got %q want %q", block, got, want)
 		}
 	}
+}
+
+// unicodeSegments is the general path that splitSegments must agree with.
+func unicodeSegments(block string) []rawSeg {
+	var out []rawSeg
+	for _, raw := range segments(block, nil) {
+		if ws := words(raw, nil); len(ws) > 0 {
+			out = append(out, rawSeg{raw: raw, ws: ws})
+		}
+	}
+	return out
 }

@@ -184,10 +184,9 @@ func segments(block string, dst []string) []string {
 // punctuation dropped, apostrophes joined ("Europe's" → "europes"), and
 // digit groups kept whole ("5.216", "1,000" → "5216", "1000").
 func words(s string, dst []string) []string {
-	if isASCII(s) {
-		return asciiWords(s, dst)
+	if !isASCII(s) {
+		s = norm.NFKC.String(s)
 	}
-	s = norm.NFKC.String(s)
 	// One lower-cased copy with separators as spaces; words are substrings
 	// of it, so a segment costs one allocation, not one per word.
 	buf := make([]byte, 0, len(s)+1)
@@ -216,52 +215,16 @@ func words(s string, dst []string) []string {
 			prevDigit = false
 		}
 	}
-	joined := string(buf)
-	for len(joined) > 0 {
-		i := strings.IndexByte(joined, ' ')
-		if i < 0 {
-			dst = append(dst, joined)
-			break
-		}
-		if i > 0 {
-			dst = append(dst, joined[:i])
-		}
-		joined = joined[i+1:]
-	}
-	return dst
+	return splitWords(string(buf), dst)
 }
 
-// asciiWords is words for ASCII text, byte by byte.
-func asciiWords(s string, dst []string) []string {
-	buf := make([]byte, 0, len(s))
-	prevDigit := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z':
-			buf = append(buf, c)
-			prevDigit = false
-		case '0' <= c && c <= '9':
-			buf = append(buf, c)
-			prevDigit = true
-		case 'A' <= c && c <= 'Z':
-			buf = append(buf, c+32)
-			prevDigit = false
-		case c == '\'':
-		case (c == '.' || c == ',') && prevDigit && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
-		default:
-			if len(buf) > 0 && buf[len(buf)-1] != ' ' {
-				buf = append(buf, ' ')
-			}
-			prevDigit = false
-		}
-	}
-	joined := string(buf)
+// splitWords appends the space-separated words of joined to dst; the
+// words share joined's memory.
+func splitWords(joined string, dst []string) []string {
 	for len(joined) > 0 {
 		i := strings.IndexByte(joined, ' ')
 		if i < 0 {
-			dst = append(dst, joined)
-			break
+			return append(dst, joined)
 		}
 		if i > 0 {
 			dst = append(dst, joined[:i])
