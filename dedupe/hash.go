@@ -3,26 +3,11 @@ package dedupe
 import "github.com/cespare/xxhash/v2"
 
 // Stable hashing. Fingerprints are persisted, so every hash here is fixed
-// by its definition (FNV-1a 64 and a SplitMix64 finaliser), never seeded
-// per process like hash/maphash.
+// by its definition (xxHash64, a SplitMix64 finaliser, the FNV-1a offset as
+// a seed constant), never seeded per process like hash/maphash.
 
-const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
-)
-
-func fnvString(h uint64, s string) uint64 {
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= fnvPrime
-	}
-	return h
-}
-
-func fnvByte(h uint64, b byte) uint64 {
-	h ^= uint64(b)
-	return h * fnvPrime
-}
+// fnvOffset starts combined hashes (it is FNV-1a's offset basis).
+const fnvOffset = 14695981039346656037
 
 // wordHash is xxHash64 (unseeded, so stable across processes and
 // versions): fast on short strings, and well mixed, as SimHash needs.

@@ -14,8 +14,7 @@ import (
 // text in document order, plus links that matter for attribution.
 type extracted struct {
 	blocks    []string
-	canonical string   // <link rel="canonical" href>
-	hrefs     []string // hrefs of links in "Source:"-like contexts are found from text instead
+	canonical string // <link rel="canonical" href>
 }
 
 // skipped elements hold no article text.
