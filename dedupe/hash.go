@@ -25,7 +25,7 @@ func seqHash(hs []uint64) uint64 {
 	return h
 }
 
-// mix is the SplitMix64 finaliser: it spreads FNV's weak low bits over all
+// mix is the SplitMix64 finaliser: it spreads a combined hash over all
 // 64, which SimHash needs (every bit is a vote).
 func mix(z uint64) uint64 {
 	z ^= z >> 30
