@@ -59,68 +59,59 @@ func splitSegments(block string, dst []rawSeg) []rawSeg {
 	// ~100) save most slice growth.
 	wordsAt := make([]span, 0, len(block)/5+1)
 	segs := make([]segSpan, 0, len(block)/80+1)
-	var (
-		inWord   bool
-		wStart   int
-		segStart int
-		segWFrom int
-		prev     byte = ' '
-		prev2    byte = ' '
-		prevDig  bool
-	)
-	endWord := func() {
-		if inWord {
-			wordsAt = append(wordsAt, span{wStart, len(buf)})
-			inWord = false
-		}
-	}
+	segStart, segWFrom := 0, 0
 	cut := func(end int) {
-		endWord()
 		segs = append(segs, segSpan{segStart, end, segWFrom, len(wordsAt)})
 		segStart, segWFrom = end, len(wordsAt)
 	}
-	for i := 0; i < len(block); i++ {
-		c := block[i]
-		cls := asciiClass[c]
+	n := len(block)
+	for i := 0; i < n; {
+		cls := asciiClass[block[i]]
+		if cls == clsLower || cls == clsDigit || cls == clsUpper {
+			// A word: letters and digits (upper case folded), apostrophes
+			// joined, '.' or ',' between digits kept inside numbers.
+			start := len(buf)
+			for i < n {
+				c := block[i]
+				switch asciiClass[c] {
+				case clsLower, clsDigit:
+					buf = append(buf, c)
+				case clsUpper:
+					buf = append(buf, c+32)
+				case clsApos:
+				default:
+					if (c == '.' || c == ',') && len(buf) > start && isDigit(buf[len(buf)-1]) && i+1 < n && isDigit(block[i+1]) {
+						break
+					}
+					goto wordEnd
+				}
+				i++
+			}
+		wordEnd:
+			wordsAt = append(wordsAt, span{start, len(buf)})
+			continue
+		}
 		switch cls {
-		case clsLower, clsDigit, clsUpper:
-			if !inWord {
-				inWord, wStart = true, len(buf)
+		case clsCut:
+			cut(i + 1)
+		case clsEnd:
+			c := block[i]
+			atEnd := i+1 == n
+			var next byte
+			if !atEnd {
+				next = block[i+1]
 			}
-			if cls == clsUpper {
-				c += 32
+			isEnd := atEnd || next == ' ' || next == '\t' || next == '\n' || next == '\r' || next == '\v' || next == '\f' || next == '"'
+			if isEnd && c == '.' && !atEnd && i >= 1 && isUpper(block[i-1]) && (i < 2 || !isLetter(block[i-2])) {
+				isEnd = false // an initial: "U.S. officials"
 			}
-			buf = append(buf, c)
-			prevDig = cls == clsDigit
-		case clsApos:
-			// joined: no break
-		default:
-			if (c == '.' || c == ',') && prevDig && i+1 < len(block) && block[i+1] >= '0' && block[i+1] <= '9' {
-				break // inside a number
-			}
-			endWord()
-			prevDig = false
-			switch cls {
-			case clsCut:
+			if isEnd {
 				cut(i + 1)
-			case clsEnd:
-				atEnd := i+1 == len(block)
-				var next byte
-				if !atEnd {
-					next = block[i+1]
-				}
-				isEnd := atEnd || next == ' ' || next == '\t' || next == '\n' || next == '\r' || next == '\v' || next == '\f' || next == '"'
-				if isEnd && c == '.' && !atEnd && prev >= 'A' && prev <= 'Z' && !(prev2 >= 'a' && prev2 <= 'z' || prev2 >= 'A' && prev2 <= 'Z') {
-					isEnd = false // an initial: "U.S. officials"
-				}
-				if isEnd {
-					cut(i + 1)
-				}
 			}
 		}
-		prev2, prev = prev, block[i]
+		i++
 	}
-	cut(len(block))
+	cut(n)
 	joined := string(buf)
 	all := make([]string, len(wordsAt))
 	for i, w := range wordsAt {
@@ -135,3 +126,7 @@ func splitSegments(block string, dst []rawSeg) []rawSeg {
 	}
 	return dst
 }
+
+func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
+func isUpper(c byte) bool  { return 'A' <= c && c <= 'Z' }
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || isUpper(c) }
