@@ -78,12 +78,17 @@ func Analyze(doc Doc) *Text {
 	ex := extractText(doc.HTML)
 	t.credits = creditsOf(doc, ex)
 	var segs []rawSeg
+	var hashes []uint64 // one backing array for the whole item's word hashes
 	for _, bl := range ex.blocks {
 		segs = splitSegments(bl, segs[:0])
 		dropNext := false
 		for _, sg := range segs {
 			raw, ws := sg.raw, sg.ws
-			hs := make([]uint64, len(ws))
+			if cap(hashes)-len(hashes) < len(ws) {
+				hashes = make([]uint64, 0, max(256, 2*len(ws)))
+			}
+			hs := hashes[len(hashes) : len(hashes)+len(ws) : len(hashes)+len(ws)]
+			hashes = hashes[:len(hashes)+len(ws)]
 			for i, w := range ws {
 				hs[i] = wordHash(w)
 			}
@@ -266,12 +271,14 @@ func signPrepared(cfg Config, p prepared) Signature {
 
 // bottomK returns the k smallest distinct high halves of hs, ascending.
 // The hashes are uniform, so the k-th smallest of n lies near k/n of the
-// range: values above three times that are dropped before sorting, which
+// range: values above twice that are dropped before sorting, which
 // makes this linear for long articles (with a full sort as the fallback).
 func bottomK(hs []uint64, k int) []uint32 {
-	top := make([]uint32, 0, min(len(hs), 4*k))
+	top := make([]uint32, 0, min(len(hs), 3*k))
 	if len(hs) > 4*k {
-		limit := uint64(1<<32-1) * uint64(3*k) / uint64(len(hs))
+		// 2k expected survivors: fewer than k happens with probability
+		// below 1e-7 for k = 64, and then the full sort below runs.
+		limit := uint64(1<<32-1) * uint64(2*k) / uint64(len(hs))
 		for _, h := range hs {
 			if v := h >> 32; v <= limit {
 				top = append(top, uint32(v))

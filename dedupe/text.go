@@ -118,6 +118,12 @@ func extractText(src string) extracted {
 // paragraphs splits text at blank lines and joins hard-wrapped lines:
 // newswire text is wrapped at 60-70 columns, and a wrap is not a boundary.
 func paragraphs(s string, dst []string) []string {
+	if strings.IndexByte(s, '\n') < 0 {
+		if t := strings.TrimSpace(s); t != "" {
+			dst = append(dst, t)
+		}
+		return dst
+	}
 	var cur strings.Builder
 	flush := func() {
 		if t := strings.TrimSpace(cur.String()); t != "" {
