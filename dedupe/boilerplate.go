@@ -143,9 +143,9 @@ func maskedHash(ws []string, hs []uint64) uint64 {
 		if isNumber(w) {
 			x = numberHash
 		}
-		h = mix(h ^ x)
+		h = (h ^ x) * 0x9e3779b97f4a7c15 // order-sensitive; one multiply per word
 	}
-	return h
+	return mix(h)
 }
 
 // generalBoilerplate recognises segments that are boilerplate on any site:

@@ -8,7 +8,7 @@ import (
 // sigVersion is the first byte of an encoded Signature. Signatures are
 // persisted: a change of Sign's features needs a new version, and old
 // versions must still decode (or be re-signed) — never silently compared.
-const sigVersion = 5
+const sigVersion = 6
 
 var errBadSignature = errors.New("dedupe: malformed signature")
 
