@@ -21,7 +21,7 @@ func TestDebugPair(t *testing.T) {
 				if it.ID == id {
 					p := prepare(cfg, Doc{Title: it.Title, HTML: it.Content}, nil)
 					s := signPrepared(cfg, p)
-					t.Logf("%s title=%v\n lead=%v\n content=%v\n sig simhash=%016x lead=%016x words=%d credits=%v", id, p.title, p.lead, strings.Join(p.content[:min(40, len(p.content))], " "), s.SimHash, s.Lead, s.Words, s.Credits)
+					t.Logf("%s title=%v\n lead words=%d content words=%d\n sig simhash=%016x lead=%016x credits=%v", id, p.title, len(p.lead), len(p.hashes), s.SimHash, s.Lead, s.Credits)
 				}
 			}
 		}

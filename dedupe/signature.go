@@ -46,9 +46,8 @@ type Signature struct {
 // prepared is the normalised text of an item.
 type prepared struct {
 	title   []string
-	content []string // content words in order
-	hashes  []uint64 // their wordHash
-	lead    []string // opening sentence words
+	hashes  []uint64 // wordHash of the content words, in order
+	lead    []uint64 // wordHash of the opening sentence's words
 	anchors []uint32 // hashes of the first long-enough sentences, in order
 	numbers []string // numbers stated in the text, learned boilerplate included
 	credits []string
@@ -143,7 +142,6 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 	for _, s := range t.segs {
 		n += len(s.ws)
 	}
-	p.content = make([]string, 0, n)
 	p.hashes = make([]uint64, 0, n)
 	// Numbers are read before learned boilerplate goes: a template feed's
 	// sentences recur with only their figures changed, so they are learned
@@ -169,13 +167,12 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 			ws, hs = ws[skip:], hs[skip:]
 			first = false
 		}
-		p.content = append(p.content, ws...)
 		p.hashes = append(p.hashes, hs...)
 		if len(ws) >= 6 && len(p.anchors) < MaxAnchors {
 			p.anchors = append(p.anchors, uint32(seqHash(hs)>>32))
 		}
 		if len(p.lead) < 6 {
-			p.lead = append(p.lead, ws...)
+			p.lead = append(p.lead, hs...)
 		}
 	}
 	if len(p.lead) > cfg.LeadWords {
@@ -186,7 +183,7 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 
 func signPrepared(cfg Config, p prepared) Signature {
 	var sig Signature
-	sig.Words = len(p.content)
+	sig.Words = len(p.hashes)
 	sig.Credits = p.credits
 	sig.Anchors = p.anchors
 
@@ -211,11 +208,10 @@ func signPrepared(cfg Config, p prepared) Signature {
 	sig.SimHash = body.sum()
 
 	var lead simhash
-	for i, w := range p.lead {
-		h := wordHash(w)
+	for i, h := range p.lead {
 		lead.add(h, 1)
 		if i > 0 {
-			lead.add(mix(wordHash(p.lead[i-1])^h<<1), 1)
+			lead.add(mix(p.lead[i-1]^h<<1), 1)
 		}
 	}
 	sig.Lead = lead.sum()
