@@ -43,7 +43,23 @@ var asciiClass = func() (t [128]uint8) {
 // text it is one pass with one allocation for all the block's words; other
 // text goes through segments and words (Unicode rules, NFKC). Both follow
 // the same rules.
+type wordSpan struct{ start, end int }
+
+type segSpan struct{ rawStart, rawEnd, wFrom, wTo int }
+
+// segScratch holds splitSegments' working memory, reused across the blocks
+// of an item (the results never point into it).
+type segScratch struct {
+	buf     []byte
+	wordsAt []wordSpan
+	segs    []segSpan
+}
+
 func splitSegments(block string, dst []rawSeg) []rawSeg {
+	return splitSegmentsWith(block, dst, &segScratch{})
+}
+
+func splitSegmentsWith(block string, dst []rawSeg, sc *segScratch) []rawSeg {
 	if !isASCII(block) {
 		for _, raw := range segments(block, nil) {
 			if ws := words(raw, nil); len(ws) > 0 {
@@ -52,13 +68,8 @@ func splitSegments(block string, dst []rawSeg) []rawSeg {
 		}
 		return dst
 	}
-	type span struct{ start, end int }
-	type segSpan struct{ rawStart, rawEnd, wFrom, wTo int }
-	buf := make([]byte, 0, len(block))
-	// Capacities from typical text (a word per ~6 bytes, a sentence per
-	// ~100) save most slice growth.
-	wordsAt := make([]span, 0, len(block)/5+1)
-	segs := make([]segSpan, 0, len(block)/80+1)
+	buf, wordsAt, segs := sc.buf[:0], sc.wordsAt[:0], sc.segs[:0]
+	defer func() { sc.buf, sc.wordsAt, sc.segs = buf, wordsAt, segs }()
 	segStart, segWFrom := 0, 0
 	cut := func(end int) {
 		segs = append(segs, segSpan{segStart, end, segWFrom, len(wordsAt)})
@@ -88,7 +99,7 @@ func splitSegments(block string, dst []rawSeg) []rawSeg {
 				i++
 			}
 		wordEnd:
-			wordsAt = append(wordsAt, span{start, len(buf)})
+			wordsAt = append(wordsAt, wordSpan{start, len(buf)})
 			continue
 		}
 		switch cls {

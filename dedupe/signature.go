@@ -78,8 +78,9 @@ func Analyze(doc Doc) *Text {
 	t.credits = creditsOf(doc, ex)
 	var segs []rawSeg
 	var hashes []uint64 // one backing array for the whole item's word hashes
+	var sc segScratch
 	for _, bl := range ex.blocks {
-		segs = splitSegments(bl, segs[:0])
+		segs = splitSegmentsWith(bl, segs[:0], &sc)
 		dropNext := false
 		for _, sg := range segs {
 			raw, ws := sg.raw, sg.ws
