@@ -6,8 +6,9 @@ import (
 
 // rawSeg is a segment of a block with its normalised words.
 type rawSeg struct {
-	raw string
-	ws  []string
+	raw   string
+	ws    []string
+	block int // index of the block it came from
 }
 
 // byteClass classifies ASCII bytes for the single-pass scanner.
@@ -39,40 +40,51 @@ var asciiClass = func() (t [128]uint8) {
 	return t
 }()
 
-// splitSegments splits a block into segments with their words. For ASCII
-// text it is one pass with one allocation for all the block's words; other
-// text goes through segments and words (Unicode rules, NFKC). Both follow
-// the same rules.
 type wordSpan struct{ start, end int }
 
-type segSpan struct{ rawStart, rawEnd, wFrom, wTo int }
+// segSpan locates one segment: its raw text in block number block, and
+// its words in segScratch.wordsAt. A segment of a non-ASCII block is
+// segScratch.uni[rawStart] instead (rawEnd is -1).
+type segSpan struct{ block, rawStart, rawEnd, wFrom, wTo int }
 
-// segScratch holds splitSegments' working memory, reused across the blocks
-// of an item (the results never point into it).
+// segScratch splits an item's blocks into segments with their words. For
+// ASCII text (nearly all of it) each block is one pass, and the words of
+// the whole item land in one buffer, so an item costs one string and one
+// []string allocation in finish, not two per block; other text goes
+// through segments and words (Unicode rules, NFKC). Both follow the same
+// rules.
 type segScratch struct {
 	buf     []byte
 	wordsAt []wordSpan
 	segs    []segSpan
+	uni     []rawSeg
 }
 
+// splitSegments splits one block into segments with their words.
 func splitSegments(block string, dst []rawSeg) []rawSeg {
-	return splitSegmentsWith(block, dst, &segScratch{})
+	var sc segScratch
+	sc.scan(0, block)
+	return sc.finish([]string{block}, dst)
 }
 
-func splitSegmentsWith(block string, dst []rawSeg, sc *segScratch) []rawSeg {
+// scan records the segments of block number bi.
+func (sc *segScratch) scan(bi int, block string) {
 	if !isASCII(block) {
 		for _, raw := range segments(block, nil) {
 			if ws := words(raw, nil); len(ws) > 0 {
-				dst = append(dst, rawSeg{raw: raw, ws: ws})
+				sc.segs = append(sc.segs, segSpan{block: bi, rawStart: len(sc.uni), rawEnd: -1})
+				sc.uni = append(sc.uni, rawSeg{raw: raw, ws: ws, block: bi})
 			}
 		}
-		return dst
+		return
 	}
-	buf, wordsAt, segs := sc.buf[:0], sc.wordsAt[:0], sc.segs[:0]
+	buf, wordsAt, segs := sc.buf, sc.wordsAt, sc.segs
 	defer func() { sc.buf, sc.wordsAt, sc.segs = buf, wordsAt, segs }()
-	segStart, segWFrom := 0, 0
+	segStart, segWFrom := 0, len(wordsAt)
 	cut := func(end int) {
-		segs = append(segs, segSpan{segStart, end, segWFrom, len(wordsAt)})
+		if len(wordsAt) > segWFrom {
+			segs = append(segs, segSpan{bi, segStart, end, segWFrom, len(wordsAt)})
+		}
 		segStart, segWFrom = end, len(wordsAt)
 	}
 	n := len(block)
@@ -123,17 +135,31 @@ func splitSegmentsWith(block string, dst []rawSeg, sc *segScratch) []rawSeg {
 		i++
 	}
 	cut(n)
-	joined := string(buf)
-	all := make([]string, len(wordsAt))
-	for i, w := range wordsAt {
+}
+
+// words is the number of words scanned so far.
+func (sc *segScratch) words() int {
+	n := len(sc.wordsAt)
+	for _, u := range sc.uni {
+		n += len(u.ws)
+	}
+	return n
+}
+
+// finish appends the segments scanned from blocks, in order, to dst.
+func (sc *segScratch) finish(blocks []string, dst []rawSeg) []rawSeg {
+	joined := string(sc.buf)
+	all := make([]string, len(sc.wordsAt))
+	for i, w := range sc.wordsAt {
 		all[i] = joined[w.start:w.end]
 	}
-	for _, s := range segs {
-		if s.wTo == s.wFrom {
+	for _, s := range sc.segs {
+		if s.rawEnd < 0 {
+			dst = append(dst, sc.uni[s.rawStart])
 			continue
 		}
-		raw := strings.TrimSpace(block[s.rawStart:s.rawEnd])
-		dst = append(dst, rawSeg{raw: raw, ws: all[s.wFrom:s.wTo:s.wTo]})
+		raw := strings.TrimSpace(blocks[s.block][s.rawStart:s.rawEnd])
+		dst = append(dst, rawSeg{raw: raw, ws: all[s.wFrom:s.wTo:s.wTo], block: s.block})
 	}
 	return dst
 }

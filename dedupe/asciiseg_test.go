@@ -18,7 +18,7 @@ func TestSplitSegmentsMatchesUnicodePath(t *testing.T) {
 		"",
 	} {
 		if got, want := splitSegments(block, nil), unicodeSegments(block); !reflect.DeepEqual(got, want) {
-			t.Errorf("%q:\n got %q\nwant %q", block, got, want)
+			t.Errorf("%q:\n got %+v\nwant %+v", block, got, want)
 		}
 	}
 }
@@ -26,7 +26,7 @@ func TestSplitSegmentsMatchesUnicodePath(t *testing.T) {
 func TestSplitSegmentsControlSpaces(t *testing.T) {
 	for _, block := range []string{"end.\vnext", "end:\fnext", "x.\ty"} {
 		if got, want := splitSegments(block, nil), unicodeSegments(block); !reflect.DeepEqual(got, want) {
-			t.Errorf("%q: got %q want %q", block, got, want)
+			t.Errorf("%q: got %+v want %+v", block, got, want)
 		}
 	}
 }

@@ -158,8 +158,7 @@ func generalBoilerplate(raw string, ws []string) bool {
 		return true
 	}
 	if strings.Contains(raw, "©") || strings.HasPrefix(raw, "(c)") || strings.HasPrefix(raw, "(C)") ||
-		hasPair(ws, "rights", "reserved") || hasPair(ws, "for", "advertisement") || copyrightYear(ws) ||
-		strings.IndexByte(raw, '@') >= 0 && strings.Contains(strings.ToLower(raw), "@source") {
+		creditPhrase(ws) || strings.IndexByte(raw, '@') >= 0 && strings.Contains(strings.ToLower(raw), "@source") {
 		return true
 	}
 	if len(ws) > 14 {
@@ -265,21 +264,24 @@ func domainOnly(raw string) bool {
 	return true
 }
 
-// hasPair reports whether a is immediately followed by b in ws.
-func hasPair(ws []string, a, b string) bool {
+// creditPhrase reports, in one pass over ws, whether it holds "rights
+// reserved", "for advertisement" or "(c) 2025" written out (which folds to
+// the words "c 2025"). Every segment of every item is checked.
+func creditPhrase(ws []string) bool {
 	for i := 0; i+1 < len(ws); i++ {
-		if ws[i] == a && ws[i+1] == b {
-			return true
-		}
-	}
-	return false
-}
-
-// copyrightYear: "(c) 2025" written out, which folds to the words "c 2025".
-func copyrightYear(ws []string) bool {
-	for i := 0; i+1 < len(ws); i++ {
-		if ws[i] == "c" && len(ws[i+1]) == 4 && isNumber(ws[i+1]) {
-			return true
+		switch next := ws[i+1]; ws[i] {
+		case "rights":
+			if next == "reserved" {
+				return true
+			}
+		case "for":
+			if next == "advertisement" {
+				return true
+			}
+		case "c":
+			if len(next) == 4 && isNumber(next) {
+				return true
+			}
 		}
 	}
 	return false

@@ -16,7 +16,7 @@ func FuzzSign(f *testing.F) {
 		// The ASCII fast path must agree with the general one.
 		if isASCII(title) {
 			if got, want := splitSegments(title, nil), unicodeSegments(title); !reflect.DeepEqual(got, want) {
-				t.Fatalf("splitSegments(%q) = %q, want %q", title, got, want)
+				t.Fatalf("splitSegments(%q) = %+v, want %+v", title, got, want)
 			}
 		}
 		bp := NewBoilerplate(cfg)

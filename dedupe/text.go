@@ -43,14 +43,26 @@ func extractText(src string) extracted {
 		return ex
 	}
 	z := html.NewTokenizer(strings.NewReader(src))
-	var cur strings.Builder
+	// The item's text goes into one buffer, block after block, and becomes
+	// one string at the end: a string per block cost an allocation each.
+	text := make([]byte, 0, len(src)/2)
+	var ends []int // where each block ends in text
+	blockStart := 0
 	flush := func() {
-		if cur.Len() > 0 {
+		if len(text) > blockStart {
+			ends = append(ends, len(text))
+			blockStart = len(text)
+		}
+	}
+	finish := func() {
+		flush()
+		all, from := string(text), 0
+		for _, to := range ends {
 			// In HTML a newline inside text is a space; only elements
 			// break blocks. Plain text that arrived as one text node
 			// (no block elements at all) keeps its paragraphs.
-			ex.blocks = paragraphs(cur.String(), ex.blocks)
-			cur.Reset()
+			ex.blocks = paragraphs(all[from:to], ex.blocks)
+			from = to
 		}
 	}
 	skipDepth := 0
@@ -58,11 +70,11 @@ func extractText(src string) extracted {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
-			flush()
+			finish()
 			return ex
 		case html.TextToken:
 			if skipDepth == 0 {
-				cur.Write(z.Text())
+				text = append(text, z.Text()...)
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
@@ -95,7 +107,7 @@ func extractText(src string) extracted {
 			if block[a] {
 				flush()
 			} else if a == atom.Img {
-				cur.WriteByte(' ')
+				text = append(text, ' ')
 			}
 		case html.EndTagToken:
 			name, _ := z.TagName()
@@ -109,7 +121,7 @@ func extractText(src string) extracted {
 			if block[a] {
 				flush()
 			} else {
-				cur.WriteByte(' ')
+				text = append(text, ' ')
 			}
 		}
 	}
