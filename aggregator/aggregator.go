@@ -135,7 +135,7 @@ func (a *Aggregator) loadIndex(ctx context.Context) error {
 				a.log.Warn("skipping unreadable signature", "item_id", id, "error", err)
 				return nil
 			}
-			idx.Add(id, s)
+			idx.Load(id, s) // bulk path: one Rebuild below, no per-item overflow
 			n++
 			return nil
 		})
@@ -143,6 +143,7 @@ func (a *Aggregator) loadIndex(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load fingerprint index: %w", err)
 	}
+	idx.Rebuild()
 	a.index = idx
 	a.log.Debug("fingerprint index loaded", "items", n, "duration", time.Since(start))
 	return nil

@@ -34,22 +34,37 @@ type Index struct {
 	dead    int
 }
 
-const anchorBits = 20
+// maxAnchorBits bounds the anchor table's bucket key; the key is as wide as
+// the number of entries needs (about one per bucket), so an empty or small
+// index does not carry a 4 MiB offsets array.
+const maxAnchorBits = 20
 
 type anchorEntry struct{ hash, slot uint32 }
 
 type anchorTable struct {
+	bits    uint // width of the bucket key, set at each build
 	offsets []uint32
 	entries []anchorEntry
 	extra   map[uint32][]anchorEntry
 	pending []anchorEntry // loaded, not yet built: Load's bulk path
 }
 
-func anchorKey(a uint32) uint32 { return a & (1<<anchorBits - 1) }
+func (t *anchorTable) key(a uint32) uint32 { return a & (1<<t.bits - 1) }
+
+// keyBits is the bucket key width for n entries: about one entry per
+// bucket (offsets cost four bytes per bucket), at least 8 bits and at most
+// limit.
+func keyBits(n int, limit uint) uint {
+	return min(limit, max(8, uint(bits.Len(uint(n)))))
+}
 
 type table struct {
-	shift   uint // position of the block's lowest bit
-	width   uint // bits of the block used as bucket key (at most 16)
+	blockEnd uint // position just above the block's highest bit
+	maxWidth uint // bits of the block usable as bucket key (at most 16)
+	// The key is the block's top width bits (shift = blockEnd - width):
+	// as many as the item count needs, set at each rebuild.
+	shift   uint
+	width   uint
 	offsets []uint32
 	entries []uint32
 	// partials[i] holds 32 bits of entries[i]'s fingerprint, the half
@@ -93,10 +108,9 @@ func NewIndex(cfg Config) *Index {
 			if b < 64%blocks {
 				size++
 			}
-			w := min(size, 16)
-			// Key on the block's top bits: a block wider than 16 bits
+			// Key on the block's top bits: a key narrower than the block
 			// only makes buckets coarser, never misses a match.
-			x.tables[c][b] = table{shift: start + size - w, width: w, extra: map[uint32][]uint32{}}
+			x.tables[c][b] = table{blockEnd: start + size, maxWidth: min(size, 16), extra: map[uint32][]uint32{}}
 			start += size
 		}
 	}
@@ -124,7 +138,7 @@ func (x *Index) Add(id uint64, s Signature) {
 			break
 		}
 		a |= 1
-		k := anchorKey(a)
+		k := x.anchors.key(a)
 		x.anchors.extra[k] = append(x.anchors.extra[k], anchorEntry{a, slot})
 	}
 	for c := range x.tables {
@@ -235,7 +249,7 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 	at := &x.anchors
 	for _, a := range s.Anchors {
 		a |= 1
-		b := anchorKey(a)
+		b := at.key(a)
 		for _, part := range [2][]anchorEntry{at.entries[at.offsets[b]:at.offsets[b+1]], at.extra[b]} {
 			for _, e := range part {
 				if e.hash == a {
@@ -279,6 +293,8 @@ func (x *Index) rebuild() {
 	for c := range x.tables {
 		for i := range x.tables[c] {
 			t := &x.tables[c][i]
+			t.width = keyBits(n, t.maxWidth)
+			t.shift = t.blockEnd - t.width
 			nb := 1 << t.width
 			if cap(t.offsets) >= nb+1 {
 				t.offsets = t.offsets[:nb+1]
@@ -337,14 +353,15 @@ func (x *Index) buildAnchors(remap []uint32) {
 		keep(e)
 	}
 	t.pending = nil
-	nb := 1 << anchorBits
+	t.bits = keyBits(len(all), maxAnchorBits)
+	nb := 1 << t.bits
 	if len(t.offsets) != nb+1 {
 		t.offsets = make([]uint32, nb+1)
 	} else {
 		clear(t.offsets)
 	}
 	for _, e := range all {
-		t.offsets[anchorKey(e.hash)+1]++
+		t.offsets[t.key(e.hash)+1]++
 	}
 	for b := 1; b <= nb; b++ {
 		t.offsets[b] += t.offsets[b-1]
@@ -352,7 +369,7 @@ func (x *Index) buildAnchors(remap []uint32) {
 	t.entries = make([]anchorEntry, len(all))
 	fill := make([]uint32, nb)
 	for _, e := range all {
-		k := anchorKey(e.hash)
+		k := t.key(e.hash)
 		t.entries[t.offsets[k]+fill[k]] = e
 		fill[k]++
 	}
