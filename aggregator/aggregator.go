@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"time"
 
@@ -94,6 +95,13 @@ type Aggregator struct {
 	rndMu sync.Mutex
 	rnd   *rand.Rand
 
+	// cpu gates parsing and signing to one feed per core. Workers are many
+	// so that slow servers overlap, but a fetched body is small next to
+	// what parsing and text analysis make of it (five to ten times its
+	// size); letting every worker do that at once only raised peak memory,
+	// as two cores cannot run more of it anyway.
+	cpu chan struct{}
+
 	counters counters
 }
 
@@ -113,6 +121,7 @@ func New(ctx context.Context, db *store.DB, opts Options, log *slog.Logger) (*Ag
 		opts:    opts,
 		log:     log,
 		rnd:     rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed)),
+		cpu:     make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}
 	if err := a.loadIndex(ctx); err != nil {
 		return nil, err
@@ -121,32 +130,50 @@ func New(ctx context.Context, db *store.DB, opts Options, log *slog.Logger) (*Ag
 }
 
 // loadIndex rebuilds the in-memory fingerprint index from the sigs bucket.
+// It reads in chunks, one read transaction each, releasing the mapped
+// database pages between them: signatures are interleaved with item pages
+// in the file, and reading all of them at once mapped most of the file.
 func (a *Aggregator) loadIndex(ctx context.Context) error {
+	const chunk = 4096
 	start := time.Now()
 	idx := dedupe.NewIndex(a.opts.Dedupe)
 	n := 0
-	err := a.db.View(func(tx *store.Tx) error {
-		return tx.ForEachSignature(func(id uint64, b []byte) error {
-			if n%4096 == 0 && ctx.Err() != nil {
-				return ctx.Err()
-			}
-			var s dedupe.Signature
-			if err := s.UnmarshalBinary(b); err != nil {
-				a.log.Warn("skipping unreadable signature", "item_id", id, "error", err)
+	for from, more := uint64(0), true; more; {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("load fingerprint index: %w", err)
+		}
+		err := a.db.View(func(tx *store.Tx) error {
+			next, err := tx.SignaturesFrom(from, chunk, func(id uint64, b []byte) error {
+				var s dedupe.Signature
+				if err := s.UnmarshalBinary(b); err != nil {
+					a.log.Warn("skipping unreadable signature", "item_id", id, "error", err)
+					return nil
+				}
+				idx.Load(id, s) // bulk path: one Rebuild below, no per-item overflow
+				n++
 				return nil
-			}
-			idx.Load(id, s) // bulk path: one Rebuild below, no per-item overflow
-			n++
-			return nil
+			})
+			from, more = next, next != 0
+			return err
 		})
-	})
-	if err != nil {
-		return fmt.Errorf("load fingerprint index: %w", err)
+		if err != nil {
+			return fmt.Errorf("load fingerprint index: %w", err)
+		}
+		a.releaseMapped()
 	}
 	idx.Rebuild()
 	a.index = idx
 	a.log.Debug("fingerprint index loaded", "items", n, "duration", time.Since(start))
 	return nil
+}
+
+// releaseMapped drops the database pages this process has mapped (see
+// store.DB.ReleaseMapped): reading signatures or committing a batch maps
+// far more of the file than it touches. A failure costs only memory.
+func (a *Aggregator) releaseMapped() {
+	if err := a.db.ReleaseMapped(); err != nil {
+		a.log.Warn("could not release mapped database pages", "error", err)
+	}
 }
 
 // jitter returns a float in [0,1) from the aggregator's own source.

@@ -80,7 +80,9 @@ func (a *Aggregator) pollFeeds(ctx context.Context, feeds []store.Feed, progress
 		return sum, nil
 	}
 	jobs := make(chan store.Feed)
-	results := make(chan feedResult, a.opts.BatchFeeds)
+	// A short queue: a finished feed waits for the writer holding all its
+	// items, so a long one only adds memory.
+	results := make(chan feedResult, 2)
 	hosts := newHostLimiter(a.opts.PerHost)
 
 	var wg sync.WaitGroup
@@ -127,6 +129,7 @@ func (a *Aggregator) pollFeeds(ctx context.Context, feeds []store.Feed, progress
 		if err != nil {
 			werr = err
 		}
+		a.releaseMapped()
 		sum.add(st)
 		a.counters.add(st)
 		done += len(batch)

@@ -36,7 +36,14 @@ func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed) feedResult {
 		res.feed, res.notModified = f, true
 		return res
 	}
+	select {
+	case a.cpu <- struct{}{}:
+	case <-ctx.Done():
+		return feedResult{feed: f, cancelled: true}
+	}
+	defer func() { <-a.cpu }()
 	parsed, err := Parse(resp.Body, resp.ContentType, f.URL, now)
+	resp.Body = nil // parsed now holds what is needed
 	if err != nil {
 		return a.failed(f, err)
 	}

@@ -277,3 +277,21 @@ func (t *Tx) Signature(id uint64) []byte { return clone(t.b(bucketSigs).Get(u64(
 func (t *Tx) ForEachSignature(fn func(id uint64, sig []byte) error) error {
 	return t.b(bucketSigs).ForEach(func(k, v []byte) error { return fn(getU64(k), v) })
 }
+
+// SignaturesFrom calls fn for at most limit stored signatures with ids of
+// at least from, in id order, and returns the id to continue from (0 when
+// none are left): a large index is read in chunks, one transaction each.
+func (t *Tx) SignaturesFrom(from uint64, limit int, fn func(id uint64, sig []byte) error) (uint64, error) {
+	c := t.b(bucketSigs).Cursor()
+	n := 0
+	for k, v := c.Seek(u64(from)); k != nil; k, v = c.Next() {
+		if n == limit {
+			return getU64(k), nil
+		}
+		if err := fn(getU64(k), v); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return 0, nil
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -308,6 +309,43 @@ func TestCheckFindsBrokenInvariants(t *testing.T) {
 	for _, want := range []string{"missing item", "link"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("Check error lacks %q: %v", want, err)
+		}
+	}
+}
+
+// TestSignaturesFromChunks: reading signatures in chunks sees each once,
+// in id order, whatever the chunk size.
+func TestSignaturesFromChunks(t *testing.T) {
+	db := openTest(t)
+	if err := db.Update(func(tx *Tx) error {
+		for id := uint64(1); id <= 10; id++ {
+			if err := tx.PutSignature(id*3, []byte{byte(id)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, chunk := range []int{1, 3, 10, 11} {
+		var got []uint64
+		for from, more := uint64(0), true; more; {
+			if err := db.View(func(tx *Tx) error {
+				next, err := tx.SignaturesFrom(from, chunk, func(id uint64, sig []byte) error {
+					if sig[0] != byte(id/3) {
+						t.Errorf("id %d: signature %v", id, sig)
+					}
+					got = append(got, id)
+					return nil
+				})
+				from, more = next, next != 0
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(got) != 10 || got[0] != 3 || got[9] != 30 || !slices.IsSorted(got) {
+			t.Errorf("chunk %d: got %v", chunk, got)
 		}
 	}
 }
