@@ -273,7 +273,10 @@ func (f *Fetcher) readBody(resp *http.Response) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	if resp.ContentLength > 0 && resp.ContentLength <= f.opts.MaxBodyBytes {
-		buf.Grow(int(resp.ContentLength))
+		// ReadFrom wants MinRead bytes free before each read, EOF's
+		// included: without them, a buffer of exactly the body's length
+		// is copied into one twice its size at the end.
+		buf.Grow(int(resp.ContentLength) + bytes.MinRead)
 	}
 	n, err := buf.ReadFrom(io.LimitReader(r, f.opts.MaxBodyBytes+1))
 	if err != nil {

@@ -40,12 +40,10 @@ var asciiClass = func() (t [128]uint8) {
 	return t
 }()
 
-type wordSpan struct{ start, end int }
-
 // segSpan locates one segment: its raw text in block number block, and
-// its words in segScratch.wordsAt. A segment of a non-ASCII block is
+// its words in segScratch.ends. A segment of a non-ASCII block is
 // segScratch.uni[rawStart] instead (rawEnd is -1).
-type segSpan struct{ block, rawStart, rawEnd, wFrom, wTo int }
+type segSpan struct{ block, rawStart, rawEnd, wFrom, wTo int32 }
 
 // segScratch splits an item's blocks into segments with their words. For
 // ASCII text (nearly all of it) each block is one pass, and the words of
@@ -54,10 +52,12 @@ type segSpan struct{ block, rawStart, rawEnd, wFrom, wTo int }
 // through segments and words (Unicode rules, NFKC). Both follow the same
 // rules.
 type segScratch struct {
-	buf     []byte
-	wordsAt []wordSpan
-	segs    []segSpan
-	uni     []rawSeg
+	buf []byte
+	// ends[i] is where word i ends in buf; words are stored back to back,
+	// so word i starts where word i-1 ends.
+	ends []uint32
+	segs []segSpan
+	uni  []rawSeg
 }
 
 // splitSegments splits one block into segments with their words.
@@ -72,20 +72,20 @@ func (sc *segScratch) scan(bi int, block string) {
 	if !isASCII(block) {
 		for _, raw := range segments(block, nil) {
 			if ws := words(raw, nil); len(ws) > 0 {
-				sc.segs = append(sc.segs, segSpan{block: bi, rawStart: len(sc.uni), rawEnd: -1})
+				sc.segs = append(sc.segs, segSpan{block: int32(bi), rawStart: int32(len(sc.uni)), rawEnd: -1})
 				sc.uni = append(sc.uni, rawSeg{raw: raw, ws: ws, block: bi})
 			}
 		}
 		return
 	}
-	buf, wordsAt, segs := sc.buf, sc.wordsAt, sc.segs
-	defer func() { sc.buf, sc.wordsAt, sc.segs = buf, wordsAt, segs }()
-	segStart, segWFrom := 0, len(wordsAt)
+	buf, ends, segs := sc.buf, sc.ends, sc.segs
+	defer func() { sc.buf, sc.ends, sc.segs = buf, ends, segs }()
+	segStart, segWFrom := 0, len(ends)
 	cut := func(end int) {
-		if len(wordsAt) > segWFrom {
-			segs = append(segs, segSpan{bi, segStart, end, segWFrom, len(wordsAt)})
+		if len(ends) > segWFrom {
+			segs = append(segs, segSpan{int32(bi), int32(segStart), int32(end), int32(segWFrom), int32(len(ends))})
 		}
-		segStart, segWFrom = end, len(wordsAt)
+		segStart, segWFrom = end, len(ends)
 	}
 	n := len(block)
 	for i := 0; i < n; {
@@ -111,7 +111,7 @@ func (sc *segScratch) scan(bi int, block string) {
 				i++
 			}
 		wordEnd:
-			wordsAt = append(wordsAt, wordSpan{start, len(buf)})
+			ends = append(ends, uint32(len(buf)))
 			continue
 		}
 		switch cls {
@@ -139,7 +139,7 @@ func (sc *segScratch) scan(bi int, block string) {
 
 // words is the number of words scanned so far.
 func (sc *segScratch) words() int {
-	n := len(sc.wordsAt)
+	n := len(sc.ends)
 	for _, u := range sc.uni {
 		n += len(u.ws)
 	}
@@ -149,9 +149,11 @@ func (sc *segScratch) words() int {
 // finish appends the segments scanned from blocks, in order, to dst.
 func (sc *segScratch) finish(blocks []string, dst []rawSeg) []rawSeg {
 	joined := string(sc.buf)
-	all := make([]string, len(sc.wordsAt))
-	for i, w := range sc.wordsAt {
-		all[i] = joined[w.start:w.end]
+	all := make([]string, len(sc.ends))
+	start := uint32(0)
+	for i, end := range sc.ends {
+		all[i] = joined[start:end]
+		start = end
 	}
 	for _, s := range sc.segs {
 		if s.rawEnd < 0 {
@@ -159,7 +161,7 @@ func (sc *segScratch) finish(blocks []string, dst []rawSeg) []rawSeg {
 			continue
 		}
 		raw := strings.TrimSpace(blocks[s.block][s.rawStart:s.rawEnd])
-		dst = append(dst, rawSeg{raw: raw, ws: all[s.wFrom:s.wTo:s.wTo], block: s.block})
+		dst = append(dst, rawSeg{raw: raw, ws: all[s.wFrom:s.wTo:s.wTo], block: int(s.block)})
 	}
 	return dst
 }

@@ -32,6 +32,7 @@ type Index struct {
 	anchors anchorTable
 	extraN  int
 	dead    int
+	bulk    bool // the current rebuild follows Load: no growth expected
 }
 
 // maxAnchorBits bounds the anchor table's bucket key; the key is as wide as
@@ -171,7 +172,11 @@ func (x *Index) Load(id uint64, s Signature) {
 }
 
 // Rebuild indexes everything loaded or added, dropping removed items.
-func (x *Index) Rebuild() { x.rebuild() }
+func (x *Index) Rebuild() {
+	x.bulk = true
+	x.rebuild()
+	x.bulk = false
+}
 
 func (x *Index) appendSlot(id uint64, s Signature) uint32 {
 	x.ids = append(x.ids, id)
@@ -290,6 +295,7 @@ func (x *Index) rebuild() {
 		x.dead = 0
 	}
 	n := len(x.ids)
+	var fill []uint32 // shared by every table: it is cleared before each
 	for c := range x.tables {
 		for i := range x.tables[c] {
 			t := &x.tables[c][i]
@@ -308,12 +314,20 @@ func (x *Index) rebuild() {
 			for b := 1; b <= nb; b++ {
 				t.offsets[b] += t.offsets[b-1]
 			}
-			if cap(t.entries) >= n && cap(t.entries) <= n+n/4+64 {
+			// Arrays keep room to grow (see grown): an index being filled
+			// is rebuilt every few thousand items, and fresh arrays each
+			// time fragmented the Go heap.
+			if cap(t.entries) >= n && cap(t.entries) <= 2*n+4096 {
 				t.entries, t.partials = t.entries[:n], t.partials[:n]
 			} else {
-				t.entries, t.partials = make([]uint32, n), make([]uint32, n)
+				t.entries, t.partials = make([]uint32, n, x.grown(n)), make([]uint32, n, x.grown(n))
 			}
-			fill := make([]uint32, nb)
+			if cap(fill) >= nb {
+				fill = fill[:nb]
+				clear(fill)
+			} else {
+				fill = make([]uint32, nb)
+			}
 			for slot, fp := range x.fps[c] {
 				k := t.key(fp)
 				t.entries[t.offsets[k]+fill[k]] = uint32(slot)
@@ -331,7 +345,7 @@ func (x *Index) rebuild() {
 // renumbering slots after compaction (remap: old slot -> new slot + 1).
 func (x *Index) buildAnchors(remap []uint32) {
 	t := &x.anchors
-	all := make([]anchorEntry, 0, len(t.entries)+x.extraN*IndexedAnchors)
+	all := make([]anchorEntry, 0, len(t.entries)+x.extraN*IndexedAnchors+len(t.pending))
 	keep := func(e anchorEntry) {
 		if remap != nil {
 			if remap[e.slot] == 0 {
@@ -366,7 +380,11 @@ func (x *Index) buildAnchors(remap []uint32) {
 	for b := 1; b <= nb; b++ {
 		t.offsets[b] += t.offsets[b-1]
 	}
-	t.entries = make([]anchorEntry, len(all))
+	if cap(t.entries) >= len(all) && cap(t.entries) <= 2*len(all)+4096 {
+		t.entries = t.entries[:len(all)]
+	} else {
+		t.entries = make([]anchorEntry, len(all), x.grown(len(all)))
+	}
 	fill := make([]uint32, nb)
 	for _, e := range all {
 		k := t.key(e.hash)
@@ -374,4 +392,15 @@ func (x *Index) buildAnchors(remap []uint32) {
 		fill[k]++
 	}
 	t.extra = map[uint32][]anchorEntry{}
+}
+
+// grown is the capacity given to an index array of n entries while the
+// index grows by Add: room for the items added before the next rebuild
+// (which comes after n/8 + 4096 of them), so every other rebuild reuses
+// the arrays. Rebuild after a bulk Load allocates exactly n.
+func (x *Index) grown(n int) int {
+	if x.bulk {
+		return n
+	}
+	return n + n/8 + 4096
 }

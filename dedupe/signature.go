@@ -83,9 +83,9 @@ func Analyze(doc Doc) *Text {
 	// Sized from the text so the scan never regrows them: English words
 	// average five or six bytes with their separator.
 	sc := segScratch{
-		buf:     make([]byte, 0, size),
-		wordsAt: make([]wordSpan, 0, size/5+8),
-		segs:    make([]segSpan, 0, size/64+8),
+		buf:  make([]byte, 0, size),
+		ends: make([]uint32, 0, size/5+8),
+		segs: make([]segSpan, 0, size/64+8),
 	}
 	for i, bl := range ex.blocks {
 		sc.scan(i, bl)
