@@ -14,11 +14,13 @@ import (
 // bucket of its own block value — at a million items about fifteen entries
 // per bucket instead of a million.
 //
-// Layout, for memory: items live in parallel arrays indexed by a slot
-// (id, body and lead fingerprints: 24 bytes); each table is a CSR array of
-// slots (4 bytes per item per table) with a small overflow map for items
-// added since the last rebuild. With K = 3 that is 24 + 2·4·4 = 56 bytes
-// per item. Removal leaves a tombstone that the next rebuild drops.
+// Layout, for memory: items live in parallel arrays indexed by a slot (id
+// and fingerprints); each table is a CSR array of slots, with half of each
+// fingerprint beside its slot. Items added since the last rebuild are
+// chained per bucket through flat arrays (a head per bucket, a link per
+// item and table), not kept in maps of slices, which cost ten times as
+// much and made a growing index the largest thing on the heap. Removal
+// leaves a tombstone that the next rebuild drops.
 //
 // An Index is not safe for concurrent use; the aggregator guards it.
 type Index struct {
@@ -30,9 +32,11 @@ type Index struct {
 	// the anchor's low bits, the full anchor stored beside its slot so a
 	// probe reads one contiguous run of memory.
 	anchors anchorTable
-	extraN  int
-	dead    int
-	bulk    bool // the current rebuild follows Load: no growth expected
+	// pend lists the slots added since the last rebuild, in order; the
+	// chains of every table index into it.
+	pend []uint32
+	dead int
+	bulk bool // the current rebuild follows Load: no growth expected
 }
 
 // maxAnchorBits bounds the anchor table's bucket key; the key is as wide as
@@ -46,17 +50,23 @@ type anchorTable struct {
 	bits    uint // width of the bucket key, set at each build
 	offsets []uint32
 	entries []anchorEntry
-	extra   map[uint32][]anchorEntry
+	// Entries added since the last build, chained per bucket: xhead[k] is
+	// 1 + the index in xent of the newest entry of bucket k (0: none), and
+	// xnext[i] that of the one before entry i.
+	xhead   []uint32
+	xent    []anchorEntry
+	xnext   []uint32
 	pending []anchorEntry // loaded, not yet built: Load's bulk path
 }
 
 func (t *anchorTable) key(a uint32) uint32 { return a & (1<<t.bits - 1) }
 
-// keyBits is the bucket key width for n entries: about one entry per
-// bucket (offsets cost four bytes per bucket), at least 8 bits and at most
-// limit.
+// keyBits is the bucket key width for n entries: four to eight entries per
+// bucket (offsets and chain heads cost four bytes per bucket each, and a
+// bucket of eight is scanned in one cache line or two), at least 8 bits and
+// at most limit. At a million items every table is at its limit.
 func keyBits(n int, limit uint) uint {
-	return min(limit, max(8, uint(bits.Len(uint(n)))))
+	return min(limit, uint(max(8, bits.Len(uint(n))-3)))
 }
 
 type table struct {
@@ -74,7 +84,11 @@ type table struct {
 	// rejected while reading memory in order, without touching the
 	// fingerprint array at a random address.
 	partials []uint32
-	extra    map[uint32][]uint32 // bucket -> slots added since the last build
+	// Slots added since the last build, chained per bucket: head[k] is 1 +
+	// the index in Index.pend of the newest of bucket k (0: none), and
+	// next[i] that of the one before pend[i].
+	head []uint32
+	next []uint32
 }
 
 // partial is the half of fp that a table keeps beside each entry.
@@ -111,11 +125,10 @@ func NewIndex(cfg Config) *Index {
 			}
 			// Key on the block's top bits: a key narrower than the block
 			// only makes buckets coarser, never misses a match.
-			x.tables[c][b] = table{blockEnd: start + size, maxWidth: min(size, 16), extra: map[uint32][]uint32{}}
+			x.tables[c][b] = table{blockEnd: start + size, maxWidth: min(size, 16)}
 			start += size
 		}
 	}
-	x.anchors.extra = map[uint32][]anchorEntry{}
 	x.rebuild()
 	return x
 }
@@ -138,20 +151,30 @@ func (x *Index) Add(id uint64, s Signature) {
 		if i == IndexedAnchors {
 			break
 		}
+		at := &x.anchors
+		if at.xhead == nil {
+			at.xhead = make([]uint32, len(at.offsets)-1)
+		}
 		a |= 1
-		k := x.anchors.key(a)
-		x.anchors.extra[k] = append(x.anchors.extra[k], anchorEntry{a, slot})
+		k := at.key(a)
+		at.xent = append(at.xent, anchorEntry{a, slot})
+		at.xnext = append(at.xnext, at.xhead[k])
+		at.xhead[k] = uint32(len(at.xent))
 	}
+	x.pend = append(x.pend, slot)
 	for c := range x.tables {
 		fp := x.fps[c][slot]
 		for i := range x.tables[c] {
 			t := &x.tables[c][i]
+			if t.head == nil {
+				t.head = make([]uint32, len(t.offsets)-1)
+			}
 			k := t.key(fp)
-			t.extra[k] = append(t.extra[k], slot)
+			t.next = append(t.next, t.head[k])
+			t.head[k] = uint32(len(x.pend))
 		}
 	}
-	x.extraN++
-	if x.extraN > 4096+len(x.ids)/8 {
+	if len(x.pend) > 4096+len(x.ids)/8 {
 		x.rebuild()
 	}
 }
@@ -193,26 +216,30 @@ func (x *Index) Remove(id uint64, s Signature) {
 	}
 	t := &x.tables[chanBody][0]
 	k := t.key(s.SimHash)
-	for _, slot := range x.bucket(t, k) {
-		if x.ids[slot] == id {
-			x.ids[slot] = 0
-			x.dead++
+	remove := func(slot uint32) bool {
+		if x.ids[slot] != id {
+			return false
+		}
+		x.ids[slot] = 0
+		x.dead++
+		return true
+	}
+	found := false
+	for _, slot := range t.entries[t.offsets[k]:t.offsets[k+1]] {
+		if found = remove(slot); found {
 			break
+		}
+	}
+	if !found && len(t.next) > 0 {
+		for i := t.head[k]; i != 0; i = t.next[i-1] {
+			if remove(x.pend[i-1]) {
+				break
+			}
 		}
 	}
 	if x.dead > 1024 && x.dead > len(x.ids)/4 {
 		x.rebuild()
 	}
-}
-
-// bucket returns the slots of bucket k (built part, then overflow). The
-// result may alias internal arrays: do not modify it.
-func (x *Index) bucket(t *table, k uint32) []uint32 {
-	built := t.entries[t.offsets[k]:t.offsets[k+1]]
-	if ex := t.extra[k]; len(ex) > 0 {
-		return append(slices.Clip(built), ex...)
-	}
-	return built
 }
 
 // Candidates appends to dst the ids whose body or lead fingerprint is
@@ -244,7 +271,11 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 					dst = append(dst, id)
 				}
 			}
-			for _, slot := range t.extra[b] {
+			if len(t.next) == 0 {
+				continue
+			}
+			for i := t.head[b]; i != 0; i = t.next[i-1] {
+				slot := x.pend[i-1]
 				if id := x.ids[slot]; id != 0 && bits.OnesCount64(fps[slot]^q[c]) <= k {
 					dst = append(dst, id)
 				}
@@ -255,12 +286,20 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 	for _, a := range s.Anchors {
 		a |= 1
 		b := at.key(a)
-		for _, part := range [2][]anchorEntry{at.entries[at.offsets[b]:at.offsets[b+1]], at.extra[b]} {
-			for _, e := range part {
-				if e.hash == a {
-					if id := x.ids[e.slot]; id != 0 {
-						dst = append(dst, id)
-					}
+		for _, e := range at.entries[at.offsets[b]:at.offsets[b+1]] {
+			if e.hash == a {
+				if id := x.ids[e.slot]; id != 0 {
+					dst = append(dst, id)
+				}
+			}
+		}
+		if len(at.xent) == 0 {
+			continue
+		}
+		for i := at.xhead[b]; i != 0; i = at.xnext[i-1] {
+			if e := at.xent[i-1]; e.hash == a {
+				if id := x.ids[e.slot]; id != 0 {
+					dst = append(dst, id)
 				}
 			}
 		}
@@ -334,18 +373,19 @@ func (x *Index) rebuild() {
 				t.partials[t.offsets[k]+fill[k]] = t.partial(fp)
 				fill[k]++
 			}
-			t.extra = map[uint32][]uint32{}
+			t.head = resized(t.head, nb)
+			t.next = t.next[:0]
 		}
 	}
 	x.buildAnchors(remap)
-	x.extraN = 0
+	x.pend = x.pend[:0]
 }
 
 // buildAnchors merges the anchor table's overflow into its CSR arrays,
 // renumbering slots after compaction (remap: old slot -> new slot + 1).
 func (x *Index) buildAnchors(remap []uint32) {
 	t := &x.anchors
-	all := make([]anchorEntry, 0, len(t.entries)+x.extraN*IndexedAnchors+len(t.pending))
+	all := make([]anchorEntry, 0, len(t.entries)+len(t.xent)+len(t.pending))
 	keep := func(e anchorEntry) {
 		if remap != nil {
 			if remap[e.slot] == 0 {
@@ -358,10 +398,8 @@ func (x *Index) buildAnchors(remap []uint32) {
 	for _, e := range t.entries {
 		keep(e)
 	}
-	for _, es := range t.extra {
-		for _, e := range es {
-			keep(e)
-		}
+	for _, e := range t.xent {
+		keep(e)
 	}
 	for _, e := range t.pending {
 		keep(e)
@@ -391,7 +429,19 @@ func (x *Index) buildAnchors(remap []uint32) {
 		t.entries[t.offsets[k]+fill[k]] = e
 		fill[k]++
 	}
-	t.extra = map[uint32][]anchorEntry{}
+	t.xhead = resized(t.xhead, nb)
+	t.xent, t.xnext = t.xent[:0], t.xnext[:0]
+}
+
+// resized returns chain heads for n buckets: s cleared when it has that
+// length, else nil, allocated by the first Add (an index only ever loaded
+// in bulk needs none).
+func resized(s []uint32, n int) []uint32 {
+	if len(s) == n {
+		clear(s)
+		return s
+	}
+	return nil
 }
 
 // grown is the capacity given to an index array of n entries while the

@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -82,6 +83,53 @@ func TestSignatureRoundTrip(t *testing.T) {
 		}
 		if err := back.UnmarshalBinary(b[:len(b)/2]); err == nil {
 			t.Error("truncated signature decoded without error")
+		}
+	}
+}
+
+// TestIndexMatchesBruteForce: with items both in the built tables and in
+// the chains of items added since (and some of each removed), Candidates
+// returns exactly the items a linear scan finds.
+func TestIndexMatchesBruteForce(t *testing.T) {
+	cfg := DefaultConfig()
+	r := rand.New(rand.NewPCG(5, 6))
+	x := NewIndex(cfg)
+	// Few distinct values per block so that near matches are common.
+	fp := func() uint64 { return r.Uint64() & 0x0f0f_0f0f_0f0f_0f0f }
+	sigs := map[uint64]Signature{}
+	const n = 6000 // past the first rebuild (4096): both parts are used
+	for id := uint64(1); id <= n; id++ {
+		s := Signature{SimHash: fp(), Lead: fp(), TitleHash: fp() | 1, Words: 20, Anchors: []uint32{r.Uint32N(3000), r.Uint32N(3000)}}
+		sigs[id] = s
+		x.Add(id, s)
+	}
+	if len(x.pend) == 0 || len(x.pend) == n {
+		t.Fatalf("want items both built and pending, pending %d of %d", len(x.pend), n)
+	}
+	removed := map[uint64]bool{}
+	for id := uint64(1); id <= n; id += 7 {
+		x.Remove(id, sigs[id])
+		removed[id] = true
+	}
+	within := func(a, b uint64, k int) bool { return a != 0 && b != 0 && bits.OnesCount64(a^b) <= k }
+	for q := 0; q < 300; q++ {
+		query := Signature{SimHash: fp(), Lead: fp(), TitleHash: fp() | 1, Words: 20, Anchors: []uint32{r.Uint32N(3000) | 1}}
+		var want []uint64
+		for id := uint64(1); id <= n; id++ {
+			s := sigs[id]
+			if removed[id] {
+				continue
+			}
+			hit := within(s.SimHash, query.SimHash, cfg.K) || within(s.Lead, query.Lead, cfg.LeadK) || within(s.TitleHash, query.TitleHash, cfg.TitleK)
+			for _, a := range s.Anchors {
+				hit = hit || a|1 == query.Anchors[0]
+			}
+			if hit {
+				want = append(want, id)
+			}
+		}
+		if got := x.Candidates(query, nil); !slices.Equal(got, want) {
+			t.Fatalf("query %d: got %d candidates, want %d\n got %v\nwant %v", q, len(got), len(want), got, want)
 		}
 	}
 }
