@@ -95,12 +95,13 @@ type Aggregator struct {
 	rndMu sync.Mutex
 	rnd   *rand.Rand
 
-	// cpu gates parsing and signing to one feed per core. Workers are many
-	// so that slow servers overlap, but a fetched body is small next to
-	// what parsing and text analysis make of it (five to ten times its
-	// size); letting every worker do that at once only raised peak memory,
-	// as two cores cannot run more of it anyway.
-	cpu chan struct{}
+	// analyzers gates parsing and signing to one feed per core, and lends
+	// each such slot its text analyser (whose memory is reused from feed
+	// to feed). Workers are many so that slow servers overlap, but a
+	// fetched body is small next to what parsing and text analysis make of
+	// it (five to ten times its size); letting every worker do that at
+	// once only raised peak memory, as the cores cannot run more of it.
+	analyzers chan *dedupe.Analyzer
 
 	counters counters
 }
@@ -121,7 +122,10 @@ func New(ctx context.Context, db *store.DB, opts Options, log *slog.Logger) (*Ag
 		opts:    opts,
 		log:     log,
 		rnd:     rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed)),
-		cpu:     make(chan struct{}, runtime.GOMAXPROCS(0)),
+	}
+	a.analyzers = make(chan *dedupe.Analyzer, runtime.GOMAXPROCS(0))
+	for range cap(a.analyzers) {
+		a.analyzers <- new(dedupe.Analyzer)
 	}
 	if err := a.loadIndex(ctx); err != nil {
 		return nil, err

@@ -36,12 +36,13 @@ func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed) feedResult {
 		res.feed, res.notModified = f, true
 		return res
 	}
+	var az *dedupe.Analyzer
 	select {
-	case a.cpu <- struct{}{}:
+	case az = <-a.analyzers:
 	case <-ctx.Done():
 		return feedResult{feed: f, cancelled: true}
 	}
-	defer func() { <-a.cpu }()
+	defer func() { az.Reset(); a.analyzers <- az }()
 	parsed, err := Parse(resp.Body, resp.ContentType, f.URL, now)
 	resp.Body = nil // parsed now holds what is needed
 	if err != nil {
@@ -62,7 +63,7 @@ func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed) feedResult {
 	f.Interval = a.interval(f, pub, parsed.TTL, resp.MaxAge)
 	f.NextPoll = now.Add(f.Interval)
 	res.feed = f
-	if err := a.prepare(&res, parsed.Items); err != nil {
+	if err := a.prepare(az, &res, parsed.Items); err != nil {
 		return a.failed(f, err)
 	}
 	return res
@@ -71,7 +72,10 @@ func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed) feedResult {
 // prepare drops unchanged items, learns the feed's boilerplate from the new
 // ones and signs them. It runs on a worker, so this CPU work spreads over
 // all cores while the single writer only links and stores.
-func (a *Aggregator) prepare(res *feedResult, items []store.Item) error {
+//
+// The texts analysed with az are dropped before it returns; the signatures
+// kept in res share no memory with them.
+func (a *Aggregator) prepare(az *dedupe.Analyzer, res *feedResult, items []store.Item) error {
 	f := res.feed
 	var bpState []byte
 	err := a.db.View(func(tx *store.Tx) error {
@@ -106,7 +110,7 @@ func (a *Aggregator) prepare(res *feedResult, items []store.Item) error {
 	// already strips what its items share; then sign.
 	texts := make([]*dedupe.Text, len(res.items))
 	for i, p := range res.items {
-		texts[i] = dedupe.Analyze(docOf(p.item, site))
+		texts[i] = az.Analyze(docOf(p.item, site))
 		if p.existing == 0 {
 			bp.ObserveText(texts[i])
 		}

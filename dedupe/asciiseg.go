@@ -64,7 +64,7 @@ type segScratch struct {
 func splitSegments(block string, dst []rawSeg) []rawSeg {
 	var sc segScratch
 	sc.scan(0, block)
-	return sc.finish([]string{block}, dst)
+	return sc.finish([]string{block}, dst, make([]string, len(sc.ends)))
 }
 
 // scan records the segments of block number bi.
@@ -146,10 +146,10 @@ func (sc *segScratch) words() int {
 	return n
 }
 
-// finish appends the segments scanned from blocks, in order, to dst.
-func (sc *segScratch) finish(blocks []string, dst []rawSeg) []rawSeg {
+// finish appends the segments scanned from blocks, in order, to dst; all,
+// of length len(sc.ends), receives the words.
+func (sc *segScratch) finish(blocks []string, dst []rawSeg, all []string) []rawSeg {
 	joined := string(sc.buf)
-	all := make([]string, len(sc.ends))
 	start := uint32(0)
 	for i, end := range sc.ends {
 		all[i] = joined[start:end]

@@ -72,29 +72,68 @@ type textSeg struct {
 
 // Analyze extracts and normalises an item's text.
 func Analyze(doc Doc) *Text {
+	var a Analyzer
+	return a.Analyze(doc)
+}
+
+// Analyzer analyses items with working memory reused from one item to the
+// next: analysing an item needs about ten times its text in scratch and
+// per-word arrays, which made text analysis the largest source of garbage
+// while polling. Texts it returns share its arrays, so they are valid
+// until Reset; an Analyzer is for one goroutine at a time.
+type Analyzer struct {
+	ex  extractScratch
+	sc  segScratch
+	raw []rawSeg
+	// Slabs the returned Texts are carved from; Reset rewinds them.
+	words  slab[string]
+	hashes slab[uint64]
+	segs   slab[textSeg]
+}
+
+// Reset makes every Text returned so far invalid and their memory
+// reusable.
+func (a *Analyzer) Reset() {
+	a.words.reset()
+	a.hashes.reset()
+	a.segs.reset()
+}
+
+// slab hands out sub-slices of one array, growing into a new, larger one
+// when it is full (earlier sub-slices keep the old array alive).
+type slab[T any] struct{ buf []T }
+
+func (s *slab[T]) take(n int) []T {
+	if cap(s.buf)-len(s.buf) < n {
+		s.buf = make([]T, 0, max(n, 2*cap(s.buf), 1024))
+	}
+	out := s.buf[len(s.buf) : len(s.buf)+n : len(s.buf)+n]
+	s.buf = s.buf[:len(s.buf)+n]
+	return out
+}
+
+func (s *slab[T]) reset() {
+	clear(s.buf) // drop references (strings) so they can be collected
+	s.buf = s.buf[:0]
+}
+
+// Analyze extracts and normalises an item's text (see Analyzer).
+func (a *Analyzer) Analyze(doc Doc) *Text {
 	t := &Text{title: words(cleanHeadline(doc.Title), nil)}
 	titleKey := strings.Join(t.title, " ")
-	ex := extractText(doc.HTML)
+	ex := extractText(doc.HTML, &a.ex)
 	t.credits = creditsOf(doc, ex)
-	size := 0
-	for _, bl := range ex.blocks {
-		size += len(bl)
-	}
-	// Sized from the text so the scan never regrows them: English words
-	// average five or six bytes with their separator.
-	sc := segScratch{
-		buf:  make([]byte, 0, size),
-		ends: make([]uint32, 0, size/5+8),
-		segs: make([]segSpan, 0, size/64+8),
-	}
+	sc := &a.sc
+	sc.buf, sc.ends, sc.segs, sc.uni = sc.buf[:0], sc.ends[:0], sc.segs[:0], sc.uni[:0]
 	for i, bl := range ex.blocks {
 		sc.scan(i, bl)
 	}
-	// One backing array for the whole item's word hashes, one for its
-	// segments: the counts are known once every block is scanned.
-	hashes := make([]uint64, 0, sc.words())
-	segs := sc.finish(ex.blocks, make([]rawSeg, 0, len(sc.segs)))
-	t.segs = make([]textSeg, 0, len(segs))
+	// The item's words, word hashes and segments are each one piece of a
+	// slab: the counts are known once every block is scanned.
+	hashes := a.hashes.take(sc.words())[:0]
+	a.raw = sc.finish(ex.blocks, a.raw[:0], a.words.take(len(sc.ends)))
+	segs := a.raw
+	t.segs = a.segs.take(len(segs))[:0]
 	dropNext := false
 	for i, sg := range segs {
 		if i == 0 || sg.block != segs[i-1].block {

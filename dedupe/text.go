@@ -34,10 +34,20 @@ var block = map[atom.Atom]bool{
 	atom.Main: true, atom.Caption: true,
 }
 
+// extractScratch is extractText's reusable working memory: the text
+// buffer (copied into a string at the end) and the block list.
+type extractScratch struct {
+	text   []byte
+	ends   []int
+	blocks []string
+}
+
 // extractText turns item HTML (or plain text) into blocks with a real HTML
-// tokenizer. Plain text keeps its line breaks as block boundaries.
-func extractText(src string) extracted {
-	var ex extracted
+// tokenizer. Plain text keeps its line breaks as block boundaries. The
+// blocks slice is sc's: valid until the next call with sc.
+func extractText(src string, sc *extractScratch) extracted {
+	ex := extracted{blocks: sc.blocks[:0]}
+	defer func() { sc.blocks = ex.blocks }()
 	if !strings.ContainsAny(src, "<&") {
 		ex.blocks = paragraphs(src, ex.blocks)
 		return ex
@@ -45,8 +55,9 @@ func extractText(src string) extracted {
 	z := html.NewTokenizer(strings.NewReader(src))
 	// The item's text goes into one buffer, block after block, and becomes
 	// one string at the end: a string per block cost an allocation each.
-	text := make([]byte, 0, len(src)/2)
-	var ends []int // where each block ends in text
+	text := sc.text[:0]
+	ends := sc.ends[:0] // where each block ends in text
+	defer func() { sc.text, sc.ends = text, ends }()
 	blockStart := 0
 	flush := func() {
 		if len(text) > blockStart {
