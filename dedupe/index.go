@@ -36,7 +36,8 @@ type Index struct {
 	// chains of every table index into it.
 	pend []uint32
 	dead int
-	bulk bool // the current rebuild follows Load: no growth expected
+	bulk bool   // the current rebuild follows Load: no growth expected
+	sink uint32 // see Candidates
 }
 
 // maxAnchorBits bounds the anchor table's bucket key; the key is as wide as
@@ -250,16 +251,57 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 	}
 	start := len(dst)
 	q := fingerprints(s)
+	// A lookup is bound by memory latency: one bucket per table and per
+	// anchor, each at a random place in a large array. All bucket bounds
+	// are read first, in one loop of independent loads the CPU overlaps,
+	// and the first word of every bucket is touched the same way, before
+	// any bucket is scanned.
+	type span struct{ lo, hi uint32 }
+	var spans [64]span
+	var anchorSpans [MaxAnchors]span
+	n := 0
+	for c := range x.tables {
+		for i := range x.tables[c] {
+			t := &x.tables[c][i]
+			b := t.key(q[c])
+			spans[n] = span{t.offsets[b], t.offsets[b+1]}
+			n++
+		}
+	}
+	at := &x.anchors
+	na := min(len(s.Anchors), MaxAnchors)
+	for j, a := range s.Anchors[:na] {
+		b := at.key(a | 1)
+		anchorSpans[j] = span{at.offsets[b], at.offsets[b+1]}
+	}
+	var touch uint32
+	n = 0
+	for c := range x.tables {
+		for i := range x.tables[c] {
+			if sp := spans[n]; sp.lo < sp.hi {
+				touch += x.tables[c][i].partials[sp.lo]
+			}
+			n++
+		}
+	}
+	for _, sp := range anchorSpans[:na] {
+		if sp.lo < sp.hi {
+			touch += at.entries[sp.lo].hash
+		}
+	}
+	x.sink = touch // keep the touching loads
+	n = 0
 	for c := range x.tables {
 		if q[c] == 0 {
+			n += len(x.tables[c])
 			continue // no title, no lead: nothing to match on
 		}
 		fps := x.fps[c]
 		k := x.k[c]
 		for i := range x.tables[c] {
 			t := &x.tables[c][i]
-			b := t.key(q[c])
-			lo, hi := t.offsets[b], t.offsets[b+1]
+			lo, hi := spans[n].lo, spans[n].hi
+			n++
 			qp := t.partial(q[c])
 			parts := t.partials[lo:hi]
 			for j, pv := range parts {
@@ -274,7 +316,7 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 			if len(t.next) == 0 {
 				continue
 			}
-			for i := t.head[b]; i != 0; i = t.next[i-1] {
+			for i := t.head[t.key(q[c])]; i != 0; i = t.next[i-1] {
 				slot := x.pend[i-1]
 				if id := x.ids[slot]; id != 0 && bits.OnesCount64(fps[slot]^q[c]) <= k {
 					dst = append(dst, id)
@@ -282,21 +324,30 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 			}
 		}
 	}
-	at := &x.anchors
-	for _, a := range s.Anchors {
+	for j, a := range s.Anchors {
 		a |= 1
-		b := at.key(a)
-		for _, e := range at.entries[at.offsets[b]:at.offsets[b+1]] {
-			if e.hash == a {
-				if id := x.ids[e.slot]; id != 0 {
-					dst = append(dst, id)
+		if j < na {
+			for _, e := range at.entries[anchorSpans[j].lo:anchorSpans[j].hi] {
+				if e.hash == a {
+					if id := x.ids[e.slot]; id != 0 {
+						dst = append(dst, id)
+					}
+				}
+			}
+		} else {
+			b := at.key(a)
+			for _, e := range at.entries[at.offsets[b]:at.offsets[b+1]] {
+				if e.hash == a {
+					if id := x.ids[e.slot]; id != 0 {
+						dst = append(dst, id)
+					}
 				}
 			}
 		}
 		if len(at.xent) == 0 {
 			continue
 		}
-		for i := at.xhead[b]; i != 0; i = at.xnext[i-1] {
+		for i := at.xhead[at.key(a)]; i != 0; i = at.xnext[i-1] {
 			if e := at.xent[i-1]; e.hash == a {
 				if id := x.ids[e.slot]; id != 0 {
 					dst = append(dst, id)
