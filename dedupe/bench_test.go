@@ -45,6 +45,9 @@ func randomIndex(n int) (*Index, []Signature) {
 		for a := 0; a < IndexedAnchors; a++ {
 			s.Anchors = append(s.Anchors, r.Uint32())
 		}
+		for m := 0; m < IndexedMinHashes; m++ {
+			s.Sketch = append(s.Sketch, r.Uint32())
+		}
 		if i < len(sigs) {
 			sigs[i] = s
 		}
@@ -73,6 +76,9 @@ func BenchmarkIndexLookup(b *testing.B) {
 		queries[i] = Signature{SimHash: flip(s.SimHash), Lead: flip(s.Lead), TitleHash: flip(s.TitleHash) | 1, Words: 100}
 		for a := 0; a < MaxAnchors; a++ {
 			queries[i].Anchors = append(queries[i].Anchors, r.Uint32()) // unrelated sentences: a full anchor probe
+		}
+		for m := 0; m < QueriedMinHashes; m++ {
+			queries[i].Sketch = append(queries[i].Sketch, r.Uint32()) // and a full MinHash probe
 		}
 	}
 	var dst []uint64

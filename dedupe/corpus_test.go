@@ -43,9 +43,10 @@ func loadCorpus(t testing.TB, name string) []LabeledItem {
 // 0.99, recall 0.95, original right 0.98); the synthetic part's original
 // floor is 0.97 because it has 51–53 judged clusters, where one wrong
 // choice is 0.019. They move up with the deduper, never down to make a
-// change pass.
+// change pass. Natural recall is held at 0.975 since the MinHash keys
+// (0.983–0.991 with them, 0.954–0.961 without).
 var floors = map[string]struct{ precision, recall, original float64 }{
-	"dev-natural.jsonl":   {0.99, 0.95, 0.98},
+	"dev-natural.jsonl":   {0.99, 0.975, 0.98},
 	"dev-synthetic.jsonl": {0.99, 0.95, 0.97},
 }
 

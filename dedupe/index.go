@@ -148,15 +148,11 @@ func (x *Index) Add(id uint64, s Signature) {
 		return
 	}
 	slot := x.appendSlot(id, s)
-	for i, a := range s.Anchors {
-		if i == IndexedAnchors {
-			break
-		}
+	for _, a := range indexKeys(s) {
 		at := &x.anchors
 		if at.xhead == nil {
 			at.xhead = make([]uint32, len(at.offsets)-1)
 		}
-		a |= 1
 		k := at.key(a)
 		at.xent = append(at.xent, anchorEntry{a, slot})
 		at.xnext = append(at.xnext, at.xhead[k])
@@ -187,11 +183,8 @@ func (x *Index) Load(id uint64, s Signature) {
 		return
 	}
 	slot := x.appendSlot(id, s)
-	for i, a := range s.Anchors {
-		if i == IndexedAnchors {
-			break
-		}
-		x.anchors.pending = append(x.anchors.pending, anchorEntry{a | 1, slot})
+	for _, a := range indexKeys(s) {
+		x.anchors.pending = append(x.anchors.pending, anchorEntry{a, slot})
 	}
 }
 
@@ -258,7 +251,7 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 	// any bucket is scanned.
 	type span struct{ lo, hi uint32 }
 	var spans [64]span
-	var anchorSpans [MaxAnchors]span
+	var anchorSpans [MaxAnchors + QueriedMinHashes]span
 	n := 0
 	for c := range x.tables {
 		for i := range x.tables[c] {
@@ -269,9 +262,10 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 		}
 	}
 	at := &x.anchors
-	na := min(len(s.Anchors), MaxAnchors)
-	for j, a := range s.Anchors[:na] {
-		b := at.key(a | 1)
+	keys := queryKeys(s)
+	na := min(len(keys), len(anchorSpans))
+	for j, a := range keys[:na] {
+		b := at.key(a)
 		anchorSpans[j] = span{at.offsets[b], at.offsets[b+1]}
 	}
 	var touch uint32
@@ -324,35 +318,39 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 			}
 		}
 	}
-	for j, a := range s.Anchors {
-		a |= 1
-		if j < na {
-			for _, e := range at.entries[anchorSpans[j].lo:anchorSpans[j].hi] {
-				if e.hash == a {
-					if id := x.ids[e.slot]; id != 0 {
-						dst = append(dst, id)
-					}
-				}
-			}
-		} else {
+	for j, a := range keys {
+		from := len(dst)
+		// A shared sentence is evidence enough; a shared minimum shingle
+		// also needs body fingerprints in the same neighbourhood (see
+		// minHashMaxDistance), checked in memory before any candidate
+		// costs a signature read.
+		minHash := a&1 == 0
+		lo, hi := anchorSpans[min(j, na-1)].lo, anchorSpans[min(j, na-1)].hi
+		if j >= na {
 			b := at.key(a)
-			for _, e := range at.entries[at.offsets[b]:at.offsets[b+1]] {
-				if e.hash == a {
-					if id := x.ids[e.slot]; id != 0 {
-						dst = append(dst, id)
-					}
+			lo, hi = at.offsets[b], at.offsets[b+1]
+		}
+		keep := func(slot uint32) {
+			id := x.ids[slot]
+			if id == 0 || minHash && bits.OnesCount64(x.fps[chanBody][slot]^q[chanBody]) > minHashMaxDistance {
+				return
+			}
+			dst = append(dst, id)
+		}
+		for _, e := range at.entries[lo:hi] {
+			if e.hash == a {
+				keep(e.slot)
+			}
+		}
+		if len(at.xent) > 0 {
+			for i := at.xhead[at.key(a)]; i != 0; i = at.xnext[i-1] {
+				if e := at.xent[i-1]; e.hash == a {
+					keep(e.slot)
 				}
 			}
 		}
-		if len(at.xent) == 0 {
-			continue
-		}
-		for i := at.xhead[at.key(a)]; i != 0; i = at.xnext[i-1] {
-			if e := at.xent[i-1]; e.hash == a {
-				if id := x.ids[e.slot]; id != 0 {
-					dst = append(dst, id)
-				}
-			}
+		if len(dst)-from > maxKeyMatches {
+			dst = dst[:from] // a stop-shingle or template sentence
 		}
 	}
 	found := dst[start:]
@@ -504,4 +502,63 @@ func (x *Index) grown(n int) int {
 		return n
 	}
 	return n + n/8 + 4096
+}
+
+// MinHash keys. A signature's sketch holds the smallest hashes of its
+// shingles; two texts share their smallest shingle hash with probability
+// equal to their shingles' Jaccard similarity (min-wise hashing), so
+// indexing the first IndexedMinHashes of them and querying with the first
+// QueriedMinHashes finds texts that share most of their wording even when
+// their SimHash fingerprints are far apart — short items, where a few
+// changed words move a fingerprint by a dozen bits. Measured on the
+// development corpus: natural recall 0.954–0.961 → 0.983–0.991, precision
+// unchanged in substance (see EVAL.md). A key whose matches exceed
+// maxKeyMatches is a stop-shingle ("said on tuesday") that many items
+// share as their minimum; it tells nothing and is skipped.
+const (
+	IndexedMinHashes = 2
+	QueriedMinHashes = 4
+	maxKeyMatches    = 64
+	// minHashMaxDistance: a MinHash match is a candidate only if the body
+	// fingerprints are within this distance. Texts that share most of
+	// their shingles differ by at most about 20 bits even when short;
+	// unrelated texts differ by 32 ± 4, so this drops ~97% of the chance
+	// matches (common phrases as a minimum) before they cost a read.
+	minHashMaxDistance = 24
+)
+
+// indexKeys are the exact keys an item is indexed under: its first
+// sentence anchors (made odd) and its smallest shingle hashes (made even),
+// so the two kinds never collide.
+func indexKeys(s Signature) []uint32 {
+	keys := make([]uint32, 0, IndexedAnchors+IndexedMinHashes)
+	for i, a := range s.Anchors {
+		if i == IndexedAnchors {
+			break
+		}
+		keys = append(keys, a|1)
+	}
+	for i, v := range s.Sketch {
+		if i == IndexedMinHashes {
+			break
+		}
+		keys = append(keys, v&^1)
+	}
+	return keys
+}
+
+// queryKeys are the exact keys a lookup probes: every sentence anchor and
+// the first QueriedMinHashes sketch values.
+func queryKeys(s Signature) []uint32 {
+	keys := make([]uint32, 0, len(s.Anchors)+QueriedMinHashes)
+	for _, a := range s.Anchors {
+		keys = append(keys, a|1)
+	}
+	for i, v := range s.Sketch {
+		if i == QueriedMinHashes {
+			break
+		}
+		keys = append(keys, v&^1)
+	}
+	return keys
 }

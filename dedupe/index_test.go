@@ -99,7 +99,8 @@ func TestIndexMatchesBruteForce(t *testing.T) {
 	sigs := map[uint64]Signature{}
 	const n = 6000 // past the first rebuild (4096): both parts are used
 	for id := uint64(1); id <= n; id++ {
-		s := Signature{SimHash: fp(), Lead: fp(), TitleHash: fp() | 1, Words: 20, Anchors: []uint32{r.Uint32N(3000), r.Uint32N(3000)}}
+		s := Signature{SimHash: fp(), Lead: fp(), TitleHash: fp() | 1, Words: 20, Anchors: []uint32{r.Uint32N(3000), r.Uint32N(3000)},
+			Sketch: []uint32{r.Uint32N(4000), r.Uint32N(4000), r.Uint32N(4000)}}
 		sigs[id] = s
 		x.Add(id, s)
 	}
@@ -113,23 +114,96 @@ func TestIndexMatchesBruteForce(t *testing.T) {
 	}
 	within := func(a, b uint64, k int) bool { return a != 0 && b != 0 && bits.OnesCount64(a^b) <= k }
 	for q := 0; q < 300; q++ {
-		query := Signature{SimHash: fp(), Lead: fp(), TitleHash: fp() | 1, Words: 20, Anchors: []uint32{r.Uint32N(3000) | 1}}
-		var want []uint64
+		query := Signature{SimHash: fp(), Lead: fp(), TitleHash: fp() | 1, Words: 20, Anchors: []uint32{r.Uint32N(3000) | 1},
+			Sketch: []uint32{r.Uint32N(4000), r.Uint32N(4000), r.Uint32N(4000), r.Uint32N(4000), r.Uint32N(4000)}}
+		hits := map[uint64]bool{}
+		byKey := map[uint32][]uint64{} // exact keys: live items under each
 		for id := uint64(1); id <= n; id++ {
 			s := sigs[id]
 			if removed[id] {
 				continue
 			}
-			hit := within(s.SimHash, query.SimHash, cfg.K) || within(s.Lead, query.Lead, cfg.LeadK) || within(s.TitleHash, query.TitleHash, cfg.TitleK)
-			for _, a := range s.Anchors {
-				hit = hit || a|1 == query.Anchors[0]
+			if within(s.SimHash, query.SimHash, cfg.K) || within(s.Lead, query.Lead, cfg.LeadK) || within(s.TitleHash, query.TitleHash, cfg.TitleK) {
+				hits[id] = true
 			}
-			if hit {
-				want = append(want, id)
+			for _, a := range s.Anchors {
+				byKey[a|1] = append(byKey[a|1], id)
+			}
+			if within(s.SimHash, query.SimHash, minHashMaxDistance) {
+				for _, v := range s.Sketch[:IndexedMinHashes] {
+					byKey[v&^1] = append(byKey[v&^1], id)
+				}
 			}
 		}
+		qkeys := []uint32{query.Anchors[0] | 1}
+		for _, v := range query.Sketch[:QueriedMinHashes] {
+			qkeys = append(qkeys, v&^1)
+		}
+		for _, k := range qkeys {
+			if ids := byKey[k]; len(ids) <= maxKeyMatches {
+				for _, id := range ids {
+					hits[id] = true
+				}
+			}
+		}
+		var want []uint64
+		for id := range hits {
+			want = append(want, id)
+		}
+		slices.Sort(want)
 		if got := x.Candidates(query, nil); !slices.Equal(got, want) {
 			t.Fatalf("query %d: got %d candidates, want %d\n got %v\nwant %v", q, len(got), len(want), got, want)
 		}
+	}
+}
+
+// TestIndexSkipsStopKeys: a sketch value that is the minimum of very many
+// items (a stop-shingle) nominates none of them; a rarer one nominates all.
+func TestIndexSkipsStopKeys(t *testing.T) {
+	x := NewIndex(DefaultConfig())
+	r := rand.New(rand.NewPCG(9, 9))
+	const body = 0x00ff_00ff_00ff_00ff // near every query below (distance 8)
+	add := func(id uint64, min uint32) {
+		x.Add(id, Signature{SimHash: body, Lead: r.Uint64(), TitleHash: r.Uint64() | 1, Words: 30, Sketch: []uint32{min, r.Uint32()}})
+	}
+	for id := uint64(1); id <= maxKeyMatches+10; id++ {
+		add(id, 1000) // shared by more than maxKeyMatches items
+	}
+	for id := uint64(1000); id < 1010; id++ {
+		add(id, 2000) // shared by ten
+	}
+	query := func(min uint32) []uint64 {
+		return x.Candidates(Signature{SimHash: body ^ 0xff, Lead: r.Uint64(), TitleHash: r.Uint64() | 1, Words: 30, Sketch: []uint32{min}}, nil)
+	}
+	if got := query(1000); len(got) != 0 {
+		t.Errorf("stop key nominated %d items", len(got))
+	}
+	if got := query(2000); len(got) != 10 {
+		t.Errorf("shared minimum nominated %d items, want 10", len(got))
+	}
+	x.Rebuild() // the same from the built tables
+	if got := query(1000); len(got) != 0 {
+		t.Errorf("after rebuild: stop key nominated %d items", len(got))
+	}
+	if got := query(2000); len(got) != 10 {
+		t.Errorf("after rebuild: shared minimum nominated %d items, want 10", len(got))
+	}
+}
+
+// TestMinHashNeedsNearBodies: a shared minimum shingle nominates an item
+// only when the two body fingerprints are within minHashMaxDistance.
+func TestMinHashNeedsNearBodies(t *testing.T) {
+	x := NewIndex(DefaultConfig())
+	// Lead and headline fingerprints 64 bits apart: only the MinHash key
+	// can nominate.
+	x.Add(1, Signature{SimHash: 0, Lead: 0x5555_5555_5555_5555, TitleHash: 1, Words: 30, Sketch: []uint32{500}})
+	near := Signature{SimHash: 1<<minHashMaxDistance - 1, Lead: 0xaaaa_aaaa_aaaa_aaaa, TitleHash: ^uint64(1), Words: 30, Sketch: []uint32{500}}
+	if got := x.Candidates(near, nil); !slices.Equal(got, []uint64{1}) {
+		t.Errorf("body %d bits away: got %v, want [1]", minHashMaxDistance, got)
+	}
+	far := near
+	far.SimHash = 1<<(minHashMaxDistance+1) - 1
+	if got := x.Candidates(far, nil); len(got) != 0 {
+		t.Errorf("body %d bits away: got %v, want none", minHashMaxDistance+1, got)
 	}
 }
