@@ -528,36 +528,22 @@ const (
 )
 
 // indexKeys are the exact keys an item is indexed under: its first
-// sentence anchors (made odd) and its smallest shingle hashes (made even),
-// so the two kinds never collide.
-func indexKeys(s Signature) []uint32 {
-	keys := make([]uint32, 0, IndexedAnchors+IndexedMinHashes)
-	for i, a := range s.Anchors {
-		if i == IndexedAnchors {
-			break
-		}
-		keys = append(keys, a|1)
-	}
-	for i, v := range s.Sketch {
-		if i == IndexedMinHashes {
-			break
-		}
-		keys = append(keys, v&^1)
-	}
-	return keys
-}
+// sentence anchors and its smallest shingle hashes.
+func indexKeys(s Signature) []uint32 { return exactKeys(s, IndexedAnchors, IndexedMinHashes) }
 
 // queryKeys are the exact keys a lookup probes: every sentence anchor and
 // the first QueriedMinHashes sketch values.
-func queryKeys(s Signature) []uint32 {
-	keys := make([]uint32, 0, len(s.Anchors)+QueriedMinHashes)
-	for _, a := range s.Anchors {
+func queryKeys(s Signature) []uint32 { return exactKeys(s, len(s.Anchors), QueriedMinHashes) }
+
+// exactKeys returns up to anchors sentence anchors (made odd) and up to
+// minHashes sketch values (made even), so the two kinds never collide.
+func exactKeys(s Signature, anchors, minHashes int) []uint32 {
+	anchors, minHashes = min(anchors, len(s.Anchors)), min(minHashes, len(s.Sketch))
+	keys := make([]uint32, 0, anchors+minHashes)
+	for _, a := range s.Anchors[:anchors] {
 		keys = append(keys, a|1)
 	}
-	for i, v := range s.Sketch {
-		if i == QueriedMinHashes {
-			break
-		}
+	for _, v := range s.Sketch[:minHashes] {
 		keys = append(keys, v&^1)
 	}
 	return keys
