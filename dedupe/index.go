@@ -5,8 +5,10 @@ import (
 	"slices"
 )
 
-// Index finds stored fingerprints within Hamming distance K of a query,
-// for two fingerprints per item (body and lead), with the permuted-block
+// Index finds candidate near-duplicates of a query: items whose body, lead
+// or headline fingerprint is within its channel's Hamming distance, or
+// that share an exact key (a sentence anchor, or a MinHash key with a near
+// body). Fingerprints are searched with the permuted-block
 // tables of Manku, Jain and Das Sarma (WWW 2007): the 64 bits are split
 // into K+1 blocks; two fingerprints within distance K differ in at most K
 // blocks, so they agree exactly on at least one. Each block gets a table
