@@ -327,10 +327,12 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 		// minHashMaxDistance), checked in memory before any candidate
 		// costs a signature read.
 		minHash := a&1 == 0
-		lo, hi := anchorSpans[min(j, na-1)].lo, anchorSpans[min(j, na-1)].hi
-		if j >= na {
+		var sp span
+		if j < na {
+			sp = anchorSpans[j]
+		} else { // more keys than a signature makes; read their bounds now
 			b := at.key(a)
-			lo, hi = at.offsets[b], at.offsets[b+1]
+			sp = span{at.offsets[b], at.offsets[b+1]}
 		}
 		keep := func(slot uint32) {
 			id := x.ids[slot]
@@ -339,7 +341,7 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 			}
 			dst = append(dst, id)
 		}
-		for _, e := range at.entries[lo:hi] {
+		for _, e := range at.entries[sp.lo:sp.hi] {
 			if e.hash == a {
 				keep(e.slot)
 			}
