@@ -272,15 +272,10 @@ func (t *Tx) PutSignature(id uint64, sig []byte) error {
 // Signature returns an item's dedupe signature, or nil.
 func (t *Tx) Signature(id uint64) []byte { return clone(t.b(bucketSigs).Get(u64(id))) }
 
-// ForEachSignature calls fn for every stored signature in id order. The
-// bytes are only valid during the call.
-func (t *Tx) ForEachSignature(fn func(id uint64, sig []byte) error) error {
-	return t.b(bucketSigs).ForEach(func(k, v []byte) error { return fn(getU64(k), v) })
-}
-
 // SignaturesFrom calls fn for at most limit stored signatures with ids of
 // at least from, in id order, and returns the id to continue from (0 when
 // none are left): a large index is read in chunks, one transaction each.
+// The bytes are only valid during the call.
 func (t *Tx) SignaturesFrom(from uint64, limit int, fn func(id uint64, sig []byte) error) (uint64, error) {
 	c := t.b(bucketSigs).Cursor()
 	n := 0
