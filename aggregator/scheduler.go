@@ -24,6 +24,9 @@ func (a *Aggregator) Run(ctx context.Context) error {
 		gocron.DurationJob(tick),
 		gocron.NewTask(func(jctx context.Context) {
 			sum, err := a.Poll(jctx, false, nil)
+			// Reader apps read items through the HTTP API between polls,
+			// which maps database pages too (see releaseMapped).
+			a.releaseMapped()
 			if err != nil {
 				a.log.Error("poll failed", "error", err)
 				return
