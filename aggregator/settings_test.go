@@ -273,3 +273,66 @@ func TestCategoryScope(t *testing.T) {
 		t.Fatalf("scope off for News: %v, want apart", got)
 	}
 }
+
+// TestLateOriginalJoinsSeparateCopies: a teaser and a reprint that dropped
+// the first paragraph share nothing, so they are polled into two clusters;
+// when the original's feed is subscribed later, its item matches both and
+// the three become one cluster under it, in bbolt, with read state kept.
+func TestLateOriginalJoinsSeparateCopies(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	p := []string{
+		"The regional water authority said on Monday that the northern reservoir had fallen to its lowest level in forty years after a dry winter and a hot spring.",
+		"Engineers began pumping from an emergency borehole near the dam while farmers in the valley were told to expect cuts to irrigation from next week.",
+		"The authority's chief executive said households would not face restrictions this summer provided that consumption stayed close to last year's level.",
+		"Environmental groups said the drought exposed years of underinvestment in leaking pipes, which lose nearly a quarter of treated water before it reaches homes.",
+		"A public meeting on the authority's plans for a second reservoir is due to be held in the town hall at the end of the month.",
+	}
+	html := func(ps ...string) string { return "<p>" + strings.Join(ps, "</p><p>") + "</p>" }
+	fs := newFeedServer(t)
+	fs.set("/teasers", "https://teasers.example/", item{"t1", "Reservoir at forty-year low", "https://teasers.example/reservoir", t10, html(p[0], "Read more")})
+	fs.set("/reprints", "https://reprints.example/", item{"r1", "Water chief: no summer restrictions", "https://reprints.example/water", t11, html(p[2], p[1], p[4], p[3])})
+	fs.set("/water", "https://water.example/", item{"w1", "Reservoir at forty-year low", "https://water.example/news/reservoir", t09, html(p...)})
+	a, db := newTestAggregator(t, func() time.Time { return now })
+	subscribe(t, db, fs.URL+"/teasers")
+	subscribe(t, db, fs.URL+"/reprints")
+	a.Poll(context.Background(), true, nil)
+	if got := canonical(t, db); len(got) != 2 {
+		t.Fatalf("teaser and reprint matched each other (%v): the test no longer tests a merge", got)
+	}
+	// The reader starred the reprint while it stood alone.
+	flagsOf := func(url string) (f store.Flags) {
+		db.View(func(tx *store.Tx) error {
+			return tx.Items(store.ItemQuery{}, func(it store.Item) bool {
+				if it.URL == url {
+					f = tx.ItemFlags(0, it.ID)
+				}
+				return true
+			})
+		})
+		return f
+	}
+	if err := db.Update(func(tx *store.Tx) error {
+		var id uint64
+		tx.Items(store.ItemQuery{}, func(it store.Item) bool {
+			if it.URL == "https://reprints.example/water" {
+				id = it.ID
+			}
+			return true
+		})
+		return tx.SetItemFlags(0, id, store.Starred, 0)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	subscribe(t, db, fs.URL+"/water")
+	a.Poll(context.Background(), true, nil)
+	got := canonical(t, db)
+	if cs := got["https://water.example/news/reservoir"]; len(got) != 1 || len(cs) != 2 {
+		t.Errorf("want one cluster under the original with both copies, got %v", got)
+	}
+	if flagsOf("https://water.example/news/reservoir")&store.Starred == 0 {
+		t.Error("the star on the reprint did not follow its cluster to the original")
+	}
+	if err := db.Check(); err != nil {
+		t.Errorf("database check after the merge: %v", err)
+	}
+}

@@ -24,17 +24,9 @@ func Compare(cfg Config, a, b Signature) Verdict {
 	if b.Shingles < a.Shingles {
 		small, large = b, a
 	}
-	// Template stories (weekly figures, auction results, "day 5" of a
-	// live blog) share most words and differ in their numbers.
-	if len(a.Numbers) > 0 && len(b.Numbers) > 0 {
-		// Containment of the smaller set of numbers: a copy adds its own
-		// (a date in its header, a phone number in an advert), an expanded
-		// re-filing adds figures, but what the shorter states recurs.
-		inter, _ := overlap(a.Numbers, b.Numbers)
-		if agree := float64(inter) / float64(min(len(a.Numbers), len(b.Numbers))); agree < cfg.MinNumberAgreement {
-			v.Score = agree
-			return v
-		}
+	if agree, ok := numbersAgree(cfg, a, b); !ok {
+		v.Score = agree
+		return v
 	}
 	j, c := sketchSimilarity(small.Sketch, large.Sketch, small.Shingles, large.Shingles)
 	switch {
@@ -55,6 +47,22 @@ func Compare(cfg Config, a, b Signature) Verdict {
 		}
 	}
 	return v
+}
+
+// numbersAgree is the numbers veto: template stories (weekly figures,
+// auction results, "day 5" of a live blog) share most words and differ in
+// their numbers. It measures the containment of the smaller set of numbers
+// in the other (a copy adds its own — a date in its header, a phone number
+// in an advert —, an expanded re-filing adds figures, but what the shorter
+// states recurs) and reports whether it reaches MinNumberAgreement; items
+// without numbers agree.
+func numbersAgree(cfg Config, a, b Signature) (float64, bool) {
+	if len(a.Numbers) == 0 || len(b.Numbers) == 0 {
+		return 1, true
+	}
+	inter, _ := overlap(a.Numbers, b.Numbers)
+	agree := float64(inter) / float64(min(len(a.Numbers), len(b.Numbers)))
+	return agree, agree >= cfg.MinNumberAgreement
 }
 
 // sketchSimilarity estimates Jaccard similarity and the containment of the

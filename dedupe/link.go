@@ -1,6 +1,9 @@
 package dedupe
 
-import "math/bits"
+import (
+	"math/bits"
+	"slices"
+)
 
 // State is the stored clustering that Link reads. The store implements it
 // over a write transaction; MemState implements it in memory.
@@ -13,6 +16,11 @@ type State interface {
 	// root included.
 	Members(root uint64) []uint64
 }
+
+// maxMerge bounds how many existing clusters one new item can join into
+// one: a new item that verifies against more is more likely a digest than
+// the missing link of one story.
+const maxMerge = 3
 
 // Link is one copy → original edge.
 type Link struct {
@@ -87,7 +95,14 @@ func LinkItem(cfg Config, x *Index, st State, id uint64, sig Signature, m Member
 			alone.Refused = "same URL as item " + itoa(sameURL) + " but neither feed is the URL's site and the contents differ"
 		}
 	}
-	if best == 0 {
+	// Every verified candidate's cluster is joined, not only the best
+	// one's: when a story's copies arrived first and matched nothing of
+	// each other (a teaser and a full reprint), the original that matches
+	// both is what ties them into one cluster.
+	var roots []uint64
+	if best != 0 {
+		roots = append(roots, st.Root(best))
+	} else {
 		for _, c := range x.Candidates(sig, nil) {
 			if c == id {
 				continue
@@ -97,20 +112,29 @@ func LinkItem(cfg Config, x *Index, st State, id uint64, sig Signature, m Member
 				continue
 			}
 			v := Compare(cfg, sig, cs)
-			if !v.Duplicate || (best != 0 && (v.Score < bestV.Score || v.Score == bestV.Score && v.Distance >= bestV.Distance)) {
+			if !v.Duplicate {
 				continue
 			}
 			cm, ok := st.Member(c)
 			if !ok || !linkable(cfg, m, cm) {
 				continue
 			}
-			best, bestV = c, v
+			if r := st.Root(c); !slices.Contains(roots, r) && len(roots) < maxMerge && mergeable(cfg, st, roots, r) {
+				roots = append(roots, r)
+			}
+			if best == 0 || v.Score > bestV.Score || v.Score == bestV.Score && v.Distance < bestV.Distance {
+				best, bestV = c, v
+			}
 		}
 	}
 	if best == 0 {
 		return alone
 	}
-	ids := append(st.Members(st.Root(best)), id)
+	var ids []uint64
+	for _, r := range roots {
+		ids = append(ids, st.Members(r)...)
+	}
+	ids = append(ids, id)
 	d := Recluster(cfg, st, ids, map[uint64]Member{id: m}, map[uint64]Signature{id: sig})
 	for i := range d.Links {
 		if d.Links[i].Copy == id && d.Links[i].Reason == "simhash" && bestV.Reason != "" && d.Chosen != "attribution" {
@@ -118,6 +142,28 @@ func LinkItem(cfg Config, x *Index, st State, id uint64, sig Signature, m Member
 		}
 	}
 	return d
+}
+
+// mergeable reports whether the cluster of root r may join those of roots:
+// their originals must not state contradicting figures. A new item can
+// verify against two instances of a template story (the Fed's repurchases
+// on two days) that verification alone kept apart; joining them would
+// undo the numbers veto.
+func mergeable(cfg Config, st State, roots []uint64, r uint64) bool {
+	rs, ok := st.Signature(r)
+	if !ok {
+		return false
+	}
+	for _, o := range roots {
+		os, ok := st.Signature(o)
+		if !ok {
+			return false
+		}
+		if _, agree := numbersAgree(cfg, rs, os); !agree {
+			return false
+		}
+	}
+	return true
 }
 
 // Recluster decides the original of a cluster made of ids and returns its

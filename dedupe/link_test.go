@@ -1,0 +1,78 @@
+package dedupe
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// ingest signs, links and indexes docs in order, as the aggregator does,
+// and returns the state.
+func ingest(t *testing.T, cfg Config, docs []Doc, pubs []time.Time) *MemState {
+	t.Helper()
+	x, st := NewIndex(cfg), NewMemState()
+	for i, doc := range docs {
+		id := uint64(i + 1)
+		sig := Sign(cfg, doc, nil)
+		m := Member{Site: doc.FeedSite, URL: doc.URL, Credits: sig.Credits, Published: pubs[i], FirstSeen: pubs[i]}
+		st.Put(id, sig, m)
+		st.Apply(LinkItem(cfg, x, st, id, sig, m, 0))
+		x.Add(id, sig)
+	}
+	return st
+}
+
+var mergeParas = []string{
+	"The regional water authority said on Monday that the northern reservoir had fallen to its lowest level in forty years after a dry winter and a hot spring.",
+	"Engineers began pumping from an emergency borehole near the dam while farmers in the valley were told to expect cuts to irrigation from next week.",
+	"The authority's chief executive said households would not face restrictions this summer provided that consumption stayed close to last year's level.",
+	"Environmental groups said the drought exposed years of underinvestment in leaking pipes, which lose nearly a quarter of treated water before it reaches homes.",
+	"A public meeting on the authority's plans for a second reservoir is due to be held in the town hall at the end of the month.",
+}
+
+func paras(ps ...string) string { return "<p>" + strings.Join(ps, "</p><p>") + "</p>" }
+
+// TestOriginalJoinsClustersOfItsCopies: a teaser (the first paragraph) and
+// a reprint that dropped the first paragraph and reordered the rest arrive
+// first and share nothing; the original, arriving last, matches both and
+// must tie all three into one cluster.
+func TestOriginalJoinsClustersOfItsCopies(t *testing.T) {
+	cfg := DefaultConfig()
+	p := mergeParas
+	teaser := Doc{Title: "Reservoir at forty-year low", HTML: paras(p[0], "Read more"), URL: "https://teasers.example/reservoir", FeedSite: "https://teasers.example/"}
+	reordered := Doc{Title: "Water chief: no summer restrictions", HTML: paras(p[2], p[1], p[4], p[3]), URL: "https://reprints.example/water", FeedSite: "https://reprints.example/"}
+	orig := Doc{Title: "Reservoir at forty-year low", HTML: paras(p...), URL: "https://water.example/news/reservoir", FeedSite: "https://water.example/"}
+	t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+
+	// The two copies alone stay apart: the original is what joins them.
+	if st := ingest(t, cfg, []Doc{teaser, reordered}, []time.Time{t0.Add(time.Hour), t0.Add(2 * time.Hour)}); len(st.Members(1)) != 1 {
+		t.Fatalf("teaser and reordered copy matched each other (members %v): the test no longer tests a merge", st.Members(1))
+	}
+	st := ingest(t, cfg, []Doc{teaser, reordered, orig}, []time.Time{t0.Add(time.Hour), t0.Add(2 * time.Hour), t0})
+	root := st.Root(1)
+	if root != 3 || st.Root(2) != 3 || len(st.Members(3)) != 3 {
+		t.Errorf("roots %d %d %d, members of 3: %v; want one cluster under the original (3)", st.Root(1), st.Root(2), st.Root(3), st.Members(3))
+	}
+}
+
+// TestNoMergeAcrossContradictingFigures: two instances of a template story
+// (different figures) stay apart even when a third item without figures
+// matches both.
+func TestNoMergeAcrossContradictingFigures(t *testing.T) {
+	cfg := DefaultConfig()
+	body := func(amount, rate string) string {
+		return paras("The Federal Reserve entered the government securities market to arrange "+amount+" of customer repurchase agreements, a Fed spokesman said.",
+			"Dealers said Federal funds were trading at "+rate+" when the Fed began its temporary and indirect supply of reserves to the banking system.")
+	}
+	a := Doc{Title: "Fed adds reserves via customer repurchases", HTML: body("2 billion dlrs", "6 pct"), URL: "https://wire.example/a", FeedSite: "https://wire.example/"}
+	b := Doc{Title: "Fed adds reserves via customer repurchases", HTML: body("15 billion dlrs", "7 pct"), URL: "https://wire.example/b", FeedSite: "https://wire.example/"}
+	c := Doc{Title: "Fed adds reserves via customer repurchases", HTML: body("billions of dlrs", "the usual rate"), URL: "https://digest.example/c", FeedSite: "https://digest.example/"}
+	t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	st := ingest(t, cfg, []Doc{a, b, c}, []time.Time{t0, t0.Add(24 * time.Hour), t0.Add(25 * time.Hour)})
+	if st.Root(1) == st.Root(2) {
+		t.Errorf("template instances with different figures were merged: roots %d %d %d", st.Root(1), st.Root(2), st.Root(3))
+	}
+	if st.Root(3) != st.Root(1) && st.Root(3) != st.Root(2) {
+		t.Errorf("the item without figures joined neither instance: roots %d %d %d", st.Root(1), st.Root(2), st.Root(3))
+	}
+}
