@@ -552,3 +552,37 @@ func exactKeys(s Signature, anchors, minHashes int) []uint32 {
 	}
 	return keys
 }
+
+// Nominators lists the index channels through which either item would find
+// the other as a candidate ("body", "lead", "headline", "sentence",
+// "minhash"); empty when the index would never pair them, whatever
+// verification says. It ignores the stop-key rule, which depends on the
+// rest of the index. `feedfold explain` shows it.
+func Nominators(cfg Config, a, b Signature) []string {
+	if !indexable(a) || !indexable(b) {
+		return nil
+	}
+	var out []string
+	fa, fb := fingerprints(a), fingerprints(b)
+	for c, name := range [channels]string{"body", "lead", "headline"} {
+		if fa[c] != 0 && fb[c] != 0 && bits.OnesCount64(fa[c]^fb[c]) <= [channels]int{cfg.K, cfg.LeadK, cfg.TitleK}[c] {
+			out = append(out, name)
+		}
+	}
+	shares := func(indexed, queried []uint32, minHash bool) bool {
+		for _, k := range queried {
+			if k&1 == 0 == minHash && slices.Contains(indexed, k) {
+				return true
+			}
+		}
+		return false
+	}
+	ia, ib, qa, qb := indexKeys(a), indexKeys(b), queryKeys(a), queryKeys(b)
+	if shares(ia, qb, false) || shares(ib, qa, false) {
+		out = append(out, "sentence")
+	}
+	if (shares(ia, qb, true) || shares(ib, qa, true)) && bits.OnesCount64(a.SimHash^b.SimHash) <= minHashMaxDistance {
+		out = append(out, "minhash")
+	}
+	return out
+}

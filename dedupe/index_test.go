@@ -151,8 +151,14 @@ func TestIndexMatchesBruteForce(t *testing.T) {
 			want = append(want, id)
 		}
 		slices.Sort(want)
-		if got := x.Candidates(query, nil); !slices.Equal(got, want) {
+		got := x.Candidates(query, nil)
+		if !slices.Equal(got, want) {
 			t.Fatalf("query %d: got %d candidates, want %d\n got %v\nwant %v", q, len(got), len(want), got, want)
+		}
+		for _, id := range got { // what explain reports agrees with the index
+			if len(Nominators(cfg, sigs[id], query)) == 0 {
+				t.Fatalf("query %d: candidate %d, but Nominators names no channel", q, id)
+			}
 		}
 	}
 }

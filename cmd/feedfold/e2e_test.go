@@ -135,6 +135,17 @@ func TestReprintLinkedToMirrorEitherOrder(t *testing.T) {
 			if story.Copies[0].Reason == "" || story.Copies[0].Reason == "same-url" {
 				t.Errorf("copy reason = %q, want a near-duplicate reason", story.Copies[0].Reason)
 			}
+			var ex struct {
+				Linked      bool     `json:"linked"`
+				Duplicate   bool     `json:"duplicate"`
+				NominatedBy []string `json:"nominated_by"`
+			}
+			if err := json.Unmarshal([]byte(mustCLI(t, db, "explain", "--json", story.URL, story.Copies[0].URL)), &ex); err != nil {
+				t.Fatal(err)
+			}
+			if !ex.Linked || !ex.Duplicate || len(ex.NominatedBy) == 0 {
+				t.Errorf("explain --json = %+v, want linked duplicates with the index channels that paired them", ex)
+			}
 			if len(items) != 2 {
 				t.Errorf("canonical items = %d, want 2 (the story and the unrelated storm item)", len(items))
 			}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"math/bits"
+	"strings"
 
 	"github.com/feedfold/feedfold/aggregator"
 	"github.com/feedfold/feedfold/dedupe"
@@ -40,6 +41,9 @@ type explainOut struct {
 	Match        string      `json:"match"`
 	Score        float64     `json:"score"`
 	Linked       bool        `json:"linked"`
+	// NominatedBy lists the index channels that pair the two items
+	// (empty: the index never offers one to the other).
+	NominatedBy []string `json:"nominated_by"`
 }
 
 func explainCmd() command {
@@ -76,6 +80,7 @@ func explainCmd() command {
 				out.LeadDistance = bits.OnesCount64(sa.Lead ^ sb.Lead)
 				out.K, out.Duplicate, out.Match, out.Score = cfg.K, v.Duplicate, v.Reason, v.Score
 				out.Linked = out.A.Original == out.B.Original
+				out.NominatedBy = dedupe.Nominators(cfg, sa, sb)
 				if *asJSON {
 					return json.NewEncoder(a.stdout).Encode(out)
 				}
@@ -91,6 +96,11 @@ func explainCmd() command {
 					}
 				}
 				fmt.Fprintf(a.stdout, "distance %d (k=%d), lead distance %d\n", out.Distance, out.K, out.LeadDistance)
+				if len(out.NominatedBy) == 0 {
+					fmt.Fprintln(a.stdout, "candidates: no index channel pairs them")
+				} else {
+					fmt.Fprintf(a.stdout, "candidates through: %s\n", strings.Join(out.NominatedBy, ", "))
+				}
 				verdict := "different stories"
 				if out.Duplicate {
 					verdict = "duplicates (" + out.Match + ")"
