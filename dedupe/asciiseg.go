@@ -60,13 +60,6 @@ type segScratch struct {
 	uni  []rawSeg
 }
 
-// splitSegments splits one block into segments with their words.
-func splitSegments(block string, dst []rawSeg) []rawSeg {
-	var sc segScratch
-	sc.scan(0, block)
-	return sc.finish([]string{block}, dst, make([]string, len(sc.ends)))
-}
-
 // scan records the segments of block number bi.
 func (sc *segScratch) scan(bi int, block string) {
 	if !isASCII(block) {

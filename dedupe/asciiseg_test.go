@@ -31,6 +31,14 @@ func TestSplitSegmentsControlSpaces(t *testing.T) {
 	}
 }
 
+// splitSegments splits one block into segments with their words, through
+// the scanner Analyzer uses.
+func splitSegments(block string, dst []rawSeg) []rawSeg {
+	var sc segScratch
+	sc.scan(0, block)
+	return sc.finish([]string{block}, dst, make([]string, len(sc.ends)))
+}
+
 // unicodeSegments is the general path that splitSegments must agree with.
 func unicodeSegments(block string) []rawSeg {
 	var out []rawSeg
