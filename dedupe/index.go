@@ -30,9 +30,9 @@ type Index struct {
 	ids    []uint64 // 0 marks a removed slot
 	fps    [channels][]uint64
 	tables [channels][]table
-	// anchors maps sentence anchors to slots: exact matches, bucketed by
-	// the anchor's low bits, the full anchor stored beside its slot so a
-	// probe reads one contiguous run of memory.
+	// anchors maps exact keys (sentence anchors, MinHash keys; see
+	// exactKeys) to slots, bucketed by the key's low bits, the full key
+	// stored beside its slot so a probe reads one contiguous run of memory.
 	anchors anchorTable
 	// pend lists the slots added since the last rebuild, in order; the
 	// chains of every table index into it.
@@ -43,7 +43,7 @@ type Index struct {
 }
 
 // maxAnchorBits bounds the anchor table's bucket key; the key is as wide as
-// the number of entries needs (about one per bucket), so an empty or small
+// the number of entries needs (see keyBits), so an empty or small
 // index does not carry a 4 MiB offsets array.
 const maxAnchorBits = 20
 
@@ -252,7 +252,7 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 	// and the first word of every bucket is touched the same way, before
 	// any bucket is scanned.
 	type span struct{ lo, hi uint32 }
-	var spans [64]span
+	var spans [channels * 8]span // Validate: k ≤ 7, so at most 8 tables a channel
 	var anchorSpans [MaxAnchors + QueriedMinHashes]span
 	n := 0
 	for c := range x.tables {

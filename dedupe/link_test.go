@@ -76,3 +76,20 @@ func TestNoMergeAcrossContradictingFigures(t *testing.T) {
 		t.Errorf("the item without figures joined neither instance: roots %d %d %d", st.Root(1), st.Root(2), st.Root(3))
 	}
 }
+
+// TestAnalyzerDropsHugeScratchOnReset: one huge item must not pin its
+// working memory in a long-lived Analyzer; ordinary items keep theirs.
+func TestAnalyzerDropsHugeScratchOnReset(t *testing.T) {
+	var a Analyzer
+	a.Analyze(Doc{Title: "t", HTML: paras(mergeParas...)})
+	a.Reset()
+	if cap(a.sc.buf) == 0 || cap(a.words.buf) == 0 {
+		t.Fatal("an ordinary item's scratch was not kept for reuse")
+	}
+	huge := strings.Repeat(paras(mergeParas...), 3000) // ~2.3 MB of text
+	a.Analyze(Doc{Title: "t", HTML: huge})
+	a.Reset()
+	if cap(a.sc.buf) > 1<<20 || cap(a.ex.text) > 1<<20 || cap(a.words.buf) > maxKeptSlab || cap(a.hashes.buf) > maxKeptSlab {
+		t.Errorf("huge item's memory kept: buf %d, text %d, words %d, hashes %d", cap(a.sc.buf), cap(a.ex.text), cap(a.words.buf), cap(a.hashes.buf))
+	}
+}

@@ -97,6 +97,11 @@ func (a *Analyzer) Reset() {
 	a.words.reset()
 	a.hashes.reset()
 	a.segs.reset()
+	// Scratch is sized by the largest item seen; past 1 MiB of text it
+	// is dropped rather than kept for every later item.
+	if cap(a.sc.buf) > 1<<20 || cap(a.ex.text) > 1<<20 {
+		a.sc, a.ex, a.raw = segScratch{}, extractScratch{}, nil
+	}
 }
 
 // slab hands out sub-slices of one array, growing into a new, larger one
@@ -112,7 +117,16 @@ func (s *slab[T]) take(n int) []T {
 	return out
 }
 
+// maxKeptSlab bounds what a slab keeps across Reset: enough for a feed of
+// a hundred long articles, so one huge feed does not pin its memory for
+// the life of the process.
+const maxKeptSlab = 1 << 16
+
 func (s *slab[T]) reset() {
+	if cap(s.buf) > maxKeptSlab {
+		s.buf = nil
+		return
+	}
 	clear(s.buf) // drop references (strings) so they can be collected
 	s.buf = s.buf[:0]
 }
