@@ -4,7 +4,6 @@ import (
 	"math/bits"
 	"net/url"
 	"os"
-	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -54,14 +53,7 @@ func TestAnalyzePairs(t *testing.T) {
 					ld := bits.OnesCount64(sa.Lead ^ sb.Lead)
 					td := bits.OnesCount64(sa.TitleHash ^ sb.TitleHash)
 					v := Compare(cfg, sa, sb)
-					anchor := false
-					for _, x := range sa.Anchors[:min(len(sa.Anchors), IndexedAnchors)] {
-						anchor = anchor || slices.Contains(sb.Anchors, x)
-					}
-					for _, x := range sb.Anchors[:min(len(sb.Anchors), IndexedAnchors)] {
-						anchor = anchor || slices.Contains(sa.Anchors, x)
-					}
-					cand := d <= cfg.K || ld <= cfg.LeadK || td <= cfg.TitleK || anchor
+					cand := len(Nominators(cfg, sa, sb)) > 0
 					switch {
 					case !cand:
 						noCand++

@@ -19,11 +19,12 @@
 //     Sarma (WWW 2007): with the 64 bits split into k+1 blocks, any
 //     fingerprint within Hamming distance k agrees exactly with the query
 //     on at least one block, so each table is bucketed by one block; one
-//     set of tables per fingerprint (body, lead, headline). Beside them an
-//     exact-key table: the first sentences' hashes (re-filings that were
-//     rewritten around unchanged sentences) and the two smallest shingle
-//     hashes (MinHash: shared with probability equal to the Jaccard
-//     similarity, for short rewrites whose fingerprints are far apart).
+//     set of tables for the body fingerprint. Beside them an exact-key
+//     table: the headline's fingerprint, the opening sentence's hash
+//     (teasers, and re-filings rewritten around an unchanged opening) and
+//     the three smallest shingle hashes (MinHash: shared with probability
+//     equal to the Jaccard similarity, for short rewrites whose
+//     fingerprints are far apart).
 //  5. Verification (compare.go): a candidate is a duplicate only when an
 //     independent measure agrees — shingle Jaccard or containment from the
 //     sketches, title overlap for short items — and the numbers of the two

@@ -1,39 +1,44 @@
 package dedupe
 
 import (
+	"math"
 	"math/bits"
 	"slices"
 )
 
-// Index finds candidate near-duplicates of a query: items whose body, lead
-// or headline fingerprint is within its channel's Hamming distance, or
-// that share an exact key (a sentence anchor, or a MinHash key with a near
-// body). Fingerprints are searched with the permuted-block
-// tables of Manku, Jain and Das Sarma (WWW 2007): the 64 bits are split
-// into K+1 blocks; two fingerprints within distance K differ in at most K
-// blocks, so they agree exactly on at least one. Each block gets a table
-// bucketed on that block's bits, and a query only examines, per table, the
-// bucket of its own block value — at a million items about fifteen entries
-// per bucket instead of a million.
+// Index finds candidate near-duplicates of a query: items whose body
+// fingerprint is within Hamming distance K, or that share an exact key (the
+// opening sentence, the headline, or a MinHash key with a near body; see
+// exactKeys). Body fingerprints are searched with the permuted-block tables
+// of Manku, Jain and Das Sarma (WWW 2007): the 64 bits are split into K+1
+// blocks; two fingerprints within distance K differ in at most K blocks, so
+// they agree exactly on at least one. Each block gets a table bucketed on
+// that block's bits, and a query only examines, per table, the bucket of its
+// own block value — at a million items about fifteen entries per bucket
+// instead of a million.
 //
-// Layout, for memory: items live in parallel arrays indexed by a slot (id
-// and fingerprints); each table is a CSR array of slots, with half of each
-// fingerprint beside its slot. Items added since the last rebuild are
-// chained per bucket through flat arrays (a head per bucket, a link per
-// item and table), not kept in maps of slices, which cost ten times as
-// much and made a growing index the largest thing on the heap. Removal
-// leaves a tombstone that the next rebuild drops.
+// Layout, for memory (about 61 bytes per item at a million items, see
+// BenchmarkIndexLookup): items live in parallel arrays indexed by a slot (a
+// 4-byte id while ids fit, the 8-byte body fingerprint); each table is a CSR
+// array of 4-byte slots; the exact keys are one CSR table of 16-bit tags
+// and 4-byte slots. Items added since the last rebuild are chained per
+// bucket through flat arrays (a head per bucket, a link per item and table),
+// not kept in maps of slices, which cost ten times as much and made a
+// growing index the largest thing on the heap. Removal leaves a tombstone
+// that the next rebuild drops.
 //
 // An Index is not safe for concurrent use; the aggregator guards it.
 type Index struct {
-	k      [channels]int
-	ids    []uint64 // 0 marks a removed slot
-	fps    [channels][]uint64
-	tables [channels][]table
-	// anchors maps exact keys (sentence anchors, MinHash keys; see
-	// exactKeys) to slots, bucketed by the key's low bits, the full key
-	// stored beside its slot so a probe reads one contiguous run of memory.
-	anchors anchorTable
+	k int
+	// ids holds each slot's item id while every id fits 32 bits (item ids
+	// are bbolt sequence numbers: always, short of four billion items);
+	// wide replaces it for good once a larger id arrives. 0 marks a
+	// removed slot.
+	ids    []uint32
+	wide   []uint64
+	fps    []uint64 // body fingerprints
+	tables []table
+	keys   keyTable
 	// pend lists the slots added since the last rebuild, in order; the
 	// chains of every table index into it.
 	pend []uint32
@@ -42,27 +47,40 @@ type Index struct {
 	sink uint32 // see Candidates
 }
 
-// maxAnchorBits bounds the anchor table's bucket key; the key is as wide as
-// the number of entries needs (see keyBits), so an empty or small
-// index does not carry a 4 MiB offsets array.
-const maxAnchorBits = 20
+// Bucket key width of the exact-key table: at a million items (five
+// million keys) maxKeyBits gives buckets of about twenty entries (their
+// tags fill one cache line) and offsets of 1 byte per item. It never goes below minKeyBits, so that bucket and
+// tag together hold the whole key (see keyTable); an empty index carries
+// 256 KiB of offsets for it.
+const (
+	minKeyBits = 16
+	maxKeyBits = 18
+)
 
-type anchorEntry struct{ hash, slot uint32 }
+// keyEntry is an exact key with its slot, as kept before a build.
+type keyEntry struct{ key, slot uint32 }
 
-type anchorTable struct {
+// keyTable maps exact keys to slots. Built entries are bucketed by the
+// key's low bits (at least 16) and keep only its high 16 bits (tag)
+// beside the slot: 6 bytes an entry instead of 8, and bucket and tag
+// together are still the whole key.
+type keyTable struct {
 	bits    uint // width of the bucket key, set at each build
 	offsets []uint32
-	entries []anchorEntry
-	// Entries added since the last build, chained per bucket: xhead[k] is
-	// 1 + the index in xent of the newest entry of bucket k (0: none), and
+	tags    []uint16
+	slots   []uint32
+	// Entries added since the last build, chained per bucket: xhead[b] is
+	// 1 + the index in xent of the newest entry of bucket b (0: none), and
 	// xnext[i] that of the one before entry i.
 	xhead   []uint32
-	xent    []anchorEntry
+	xent    []keyEntry
 	xnext   []uint32
-	pending []anchorEntry // loaded, not yet built: Load's bulk path
+	pending []keyEntry // loaded, not yet built: Load's bulk path
 }
 
-func (t *anchorTable) key(a uint32) uint32 { return a & (1<<t.bits - 1) }
+func (t *keyTable) bucket(key uint32) uint32 { return key & (1<<t.bits - 1) }
+
+func tag(key uint32) uint16 { return uint16(key >> 16) }
 
 // keyBits is the bucket key width for n entries: four to eight entries per
 // bucket (offsets and chain heads cost four bytes per bucket each, and a
@@ -81,12 +99,6 @@ type table struct {
 	width   uint
 	offsets []uint32
 	entries []uint32
-	// partials[i] holds 32 bits of entries[i]'s fingerprint, the half
-	// away from this table's block: their distance to the query's is a
-	// lower bound of the full distance, so most entries of a bucket are
-	// rejected while reading memory in order, without touching the
-	// fingerprint array at a random address.
-	partials []uint32
 	// Slots added since the last build, chained per bucket: head[k] is 1 +
 	// the index in Index.pend of the newest of bucket k (0: none), and
 	// next[i] that of the one before pend[i].
@@ -94,43 +106,21 @@ type table struct {
 	next []uint32
 }
 
-// partial is the half of fp that a table keeps beside each entry.
-func (t *table) partial(fp uint64) uint32 {
-	if t.shift >= 32 {
-		return uint32(fp)
-	}
-	return uint32(fp >> 32)
-}
-
-// Channels: the fingerprints indexed per item.
-const (
-	chanBody  = iota // title and body shingles: near-identical copies
-	chanLead         // the opening sentence: teasers and cut versions
-	chanTitle        // the headline: re-filings and copies with other bodies
-	channels
-)
-
-func fingerprints(s Signature) [channels]uint64 {
-	return [channels]uint64{s.SimHash, s.Lead, s.TitleHash}
-}
-
 // NewIndex returns an empty index for cfg.K.
 func NewIndex(cfg Config) *Index {
-	x := &Index{k: [channels]int{cfg.K, cfg.LeadK, cfg.TitleK}}
-	for c := range x.tables {
-		blocks := x.k[c] + 1
-		x.tables[c] = make([]table, blocks)
-		start := uint(0)
-		for b := 0; b < blocks; b++ {
-			size := uint(64 / blocks)
-			if b < 64%blocks {
-				size++
-			}
-			// Key on the block's top bits: a key narrower than the block
-			// only makes buckets coarser, never misses a match.
-			x.tables[c][b] = table{blockEnd: start + size, maxWidth: min(size, 16)}
-			start += size
+	x := &Index{k: cfg.K}
+	blocks := x.k + 1
+	x.tables = make([]table, blocks)
+	start := uint(0)
+	for b := 0; b < blocks; b++ {
+		size := uint(64 / blocks)
+		if b < 64%blocks {
+			size++
 		}
+		// Key on the block's top bits: a key narrower than the block only
+		// makes buckets coarser, never misses a match.
+		x.tables[b] = table{blockEnd: start + size, maxWidth: min(size, 16)}
+		start += size
 	}
 	x.rebuild()
 	return x
@@ -139,7 +129,30 @@ func NewIndex(cfg Config) *Index {
 func (t *table) key(fp uint64) uint32 { return uint32(fp>>t.shift) & (1<<t.width - 1) }
 
 // Len is the number of items indexed.
-func (x *Index) Len() int { return len(x.ids) - x.dead }
+func (x *Index) Len() int { return x.slots() - x.dead }
+
+func (x *Index) slots() int {
+	if x.wide != nil {
+		return len(x.wide)
+	}
+	return len(x.ids)
+}
+
+// id is the item id of a slot (0: removed).
+func (x *Index) id(slot uint32) uint64 {
+	if x.wide != nil {
+		return x.wide[slot]
+	}
+	return uint64(x.ids[slot])
+}
+
+func (x *Index) setID(slot uint32, id uint64) {
+	if x.wide != nil {
+		x.wide[slot] = id
+	} else {
+		x.ids[slot] = uint32(id)
+	}
+}
 
 func indexable(s Signature) bool { return s.Words > 0 }
 
@@ -150,30 +163,27 @@ func (x *Index) Add(id uint64, s Signature) {
 		return
 	}
 	slot := x.appendSlot(id, s)
-	for _, a := range indexKeys(s) {
-		at := &x.anchors
-		if at.xhead == nil {
-			at.xhead = make([]uint32, len(at.offsets)-1)
+	kt := &x.keys
+	for _, key := range indexKeys(s) {
+		if kt.xhead == nil {
+			kt.xhead = make([]uint32, len(kt.offsets)-1)
 		}
-		k := at.key(a)
-		at.xent = append(at.xent, anchorEntry{a, slot})
-		at.xnext = append(at.xnext, at.xhead[k])
-		at.xhead[k] = uint32(len(at.xent))
+		b := kt.bucket(key)
+		kt.xent = append(kt.xent, keyEntry{key, slot})
+		kt.xnext = append(kt.xnext, kt.xhead[b])
+		kt.xhead[b] = uint32(len(kt.xent))
 	}
 	x.pend = append(x.pend, slot)
-	for c := range x.tables {
-		fp := x.fps[c][slot]
-		for i := range x.tables[c] {
-			t := &x.tables[c][i]
-			if t.head == nil {
-				t.head = make([]uint32, len(t.offsets)-1)
-			}
-			k := t.key(fp)
-			t.next = append(t.next, t.head[k])
-			t.head[k] = uint32(len(x.pend))
+	for i := range x.tables {
+		t := &x.tables[i]
+		if t.head == nil {
+			t.head = make([]uint32, len(t.offsets)-1)
 		}
+		k := t.key(s.SimHash)
+		t.next = append(t.next, t.head[k])
+		t.head[k] = uint32(len(x.pend))
 	}
-	if len(x.pend) > 4096+len(x.ids)/8 {
+	if len(x.pend) > 4096+x.slots()/8 {
 		x.rebuild()
 	}
 }
@@ -185,8 +195,8 @@ func (x *Index) Load(id uint64, s Signature) {
 		return
 	}
 	slot := x.appendSlot(id, s)
-	for _, a := range indexKeys(s) {
-		x.anchors.pending = append(x.anchors.pending, anchorEntry{a, slot})
+	for _, key := range indexKeys(s) {
+		x.keys.pending = append(x.keys.pending, keyEntry{key, slot})
 	}
 }
 
@@ -198,11 +208,20 @@ func (x *Index) Rebuild() {
 }
 
 func (x *Index) appendSlot(id uint64, s Signature) uint32 {
-	x.ids = append(x.ids, id)
-	for c, fp := range fingerprints(s) {
-		x.fps[c] = append(x.fps[c], fp)
+	if x.wide == nil && id > math.MaxUint32 {
+		x.wide = make([]uint64, len(x.ids), cap(x.ids))
+		for i, v := range x.ids {
+			x.wide[i] = uint64(v)
+		}
+		x.ids = nil
 	}
-	return uint32(len(x.ids) - 1)
+	if x.wide != nil {
+		x.wide = append(x.wide, id)
+	} else {
+		x.ids = append(x.ids, uint32(id))
+	}
+	x.fps = append(x.fps, s.SimHash)
+	return uint32(len(x.fps) - 1)
 }
 
 // Remove unindexes an item; s must be the signature it was added with.
@@ -210,13 +229,13 @@ func (x *Index) Remove(id uint64, s Signature) {
 	if !indexable(s) {
 		return
 	}
-	t := &x.tables[chanBody][0]
+	t := &x.tables[0]
 	k := t.key(s.SimHash)
 	remove := func(slot uint32) bool {
-		if x.ids[slot] != id {
+		if x.id(slot) != id {
 			return false
 		}
-		x.ids[slot] = 0
+		x.setID(slot, 0)
 		x.dead++
 		return true
 	}
@@ -233,128 +252,110 @@ func (x *Index) Remove(id uint64, s Signature) {
 			}
 		}
 	}
-	if x.dead > 1024 && x.dead > len(x.ids)/4 {
+	if x.dead > 1024 && x.dead > x.slots()/4 {
 		x.rebuild()
 	}
 }
 
-// Candidates appends to dst the ids whose body or lead fingerprint is
-// within K of s's, each once.
+// Candidates appends to dst the ids of the items that s's body fingerprint
+// or exact keys nominate, each once.
 func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 	if !indexable(s) {
 		return dst
 	}
 	start := len(dst)
-	q := fingerprints(s)
+	q := s.SimHash
 	// A lookup is bound by memory latency: one bucket per table and per
-	// anchor, each at a random place in a large array. All bucket bounds
-	// are read first, in one loop of independent loads the CPU overlaps,
-	// and the first word of every bucket is touched the same way, before
-	// any bucket is scanned.
+	// key, each at a random place in a large array. All bucket bounds are
+	// read first, in one loop of independent loads the CPU overlaps, and
+	// the first word of every bucket is touched the same way, before any
+	// bucket is scanned.
 	type span struct{ lo, hi uint32 }
-	var spans [channels * 8]span // Validate: k ≤ 7, so at most 8 tables a channel
-	var anchorSpans [MaxAnchors + QueriedMinHashes]span
-	n := 0
-	for c := range x.tables {
-		for i := range x.tables[c] {
-			t := &x.tables[c][i]
-			b := t.key(q[c])
-			spans[n] = span{t.offsets[b], t.offsets[b+1]}
-			n++
-		}
+	var spans [8]span // Validate: K ≤ 7, so at most 8 tables
+	var keySpans [MaxAnchors + QueriedMinHashes + 1]span
+	for i := range x.tables {
+		t := &x.tables[i]
+		b := t.key(q)
+		spans[i] = span{t.offsets[b], t.offsets[b+1]}
 	}
-	at := &x.anchors
+	kt := &x.keys
 	keys := queryKeys(s)
-	na := min(len(keys), len(anchorSpans))
-	for j, a := range keys[:na] {
-		b := at.key(a)
-		anchorSpans[j] = span{at.offsets[b], at.offsets[b+1]}
+	nk := min(len(keys), len(keySpans))
+	for j, key := range keys[:nk] {
+		b := kt.bucket(key)
+		keySpans[j] = span{kt.offsets[b], kt.offsets[b+1]}
 	}
 	var touch uint32
-	n = 0
-	for c := range x.tables {
-		for i := range x.tables[c] {
-			if sp := spans[n]; sp.lo < sp.hi {
-				touch += x.tables[c][i].partials[sp.lo]
-			}
-			n++
+	for i := range x.tables {
+		if sp := spans[i]; sp.lo < sp.hi {
+			touch += x.tables[i].entries[sp.lo]
 		}
 	}
-	for _, sp := range anchorSpans[:na] {
+	for _, sp := range keySpans[:nk] {
 		if sp.lo < sp.hi {
-			touch += at.entries[sp.lo].hash
+			touch += uint32(kt.tags[sp.lo])
 		}
 	}
 	x.sink = touch // keep the touching loads
-	n = 0
-	for c := range x.tables {
-		if q[c] == 0 {
-			n += len(x.tables[c])
-			continue // no title, no lead: nothing to match on
-		}
-		fps := x.fps[c]
-		k := x.k[c]
-		for i := range x.tables[c] {
-			t := &x.tables[c][i]
-			lo, hi := spans[n].lo, spans[n].hi
-			n++
-			qp := t.partial(q[c])
-			parts := t.partials[lo:hi]
-			for j, pv := range parts {
-				if bits.OnesCount32(pv^qp) > k {
-					continue
-				}
-				slot := t.entries[lo+uint32(j)]
-				if id := x.ids[slot]; id != 0 && bits.OnesCount64(fps[slot]^q[c]) <= k {
+	for i := range x.tables {
+		t := &x.tables[i]
+		// Each entry's fingerprint is read at a random address; the loads
+		// are independent, so the CPU keeps many in flight.
+		for _, slot := range t.entries[spans[i].lo:spans[i].hi] {
+			if bits.OnesCount64(x.fps[slot]^q) <= x.k {
+				if id := x.id(slot); id != 0 {
 					dst = append(dst, id)
 				}
 			}
-			if len(t.next) == 0 {
-				continue
-			}
-			for i := t.head[t.key(q[c])]; i != 0; i = t.next[i-1] {
-				slot := x.pend[i-1]
-				if id := x.ids[slot]; id != 0 && bits.OnesCount64(fps[slot]^q[c]) <= k {
+		}
+		if len(t.next) == 0 {
+			continue
+		}
+		for i := t.head[t.key(q)]; i != 0; i = t.next[i-1] {
+			slot := x.pend[i-1]
+			if bits.OnesCount64(x.fps[slot]^q) <= x.k {
+				if id := x.id(slot); id != 0 {
 					dst = append(dst, id)
 				}
 			}
 		}
 	}
-	for j, a := range keys {
+	for j, key := range keys {
 		from := len(dst)
-		// A shared sentence is evidence enough; a shared minimum shingle
-		// also needs body fingerprints in the same neighbourhood (see
-		// minHashMaxDistance), checked in memory before any candidate
-		// costs a signature read.
-		minHash := a&1 == 0
+		// A shared sentence or headline is evidence enough; a shared
+		// minimum shingle also needs body fingerprints in the same
+		// neighbourhood (see minHashMaxDistance), checked in memory before
+		// any candidate costs a signature read.
+		minHash := key&3 == keyMinHash
 		var sp span
-		if j < na {
-			sp = anchorSpans[j]
+		if j < nk {
+			sp = keySpans[j]
 		} else { // more keys than a signature makes; read their bounds now
-			b := at.key(a)
-			sp = span{at.offsets[b], at.offsets[b+1]}
+			b := kt.bucket(key)
+			sp = span{kt.offsets[b], kt.offsets[b+1]}
 		}
 		keep := func(slot uint32) {
-			id := x.ids[slot]
-			if id == 0 || minHash && bits.OnesCount64(x.fps[chanBody][slot]^q[chanBody]) > minHashMaxDistance {
+			id := x.id(slot)
+			if id == 0 || minHash && bits.OnesCount64(x.fps[slot]^q) > minHashMaxDistance {
 				return
 			}
 			dst = append(dst, id)
 		}
-		for _, e := range at.entries[sp.lo:sp.hi] {
-			if e.hash == a {
-				keep(e.slot)
+		tg := tag(key)
+		for i, t := range kt.tags[sp.lo:sp.hi] {
+			if t == tg {
+				keep(kt.slots[sp.lo+uint32(i)])
 			}
 		}
-		if len(at.xent) > 0 {
-			for i := at.xhead[at.key(a)]; i != 0; i = at.xnext[i-1] {
-				if e := at.xent[i-1]; e.hash == a {
+		if len(kt.xent) > 0 {
+			for i := kt.xhead[kt.bucket(key)]; i != 0; i = kt.xnext[i-1] {
+				if e := kt.xent[i-1]; e.key == key {
 					keep(e.slot)
 				}
 			}
 		}
 		if len(dst)-from > maxKeyMatches {
-			dst = dst[:from] // a stop-shingle or template sentence
+			dst = dst[:from] // a stop-shingle, template sentence or headline
 		}
 	}
 	found := dst[start:]
@@ -366,80 +367,81 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 func (x *Index) rebuild() {
 	var remap []uint32 // old slot -> new slot + 1 (0: removed)
 	if x.dead > 0 {
-		remap = make([]uint32, len(x.ids))
+		remap = make([]uint32, x.slots())
 		n := 0
-		for i, id := range x.ids {
+		for i := range x.fps {
+			id := x.id(uint32(i))
 			if id == 0 {
 				continue
 			}
 			remap[i] = uint32(n) + 1
-			x.ids[n] = id
-			for c := range x.fps {
-				x.fps[c][n] = x.fps[c][i]
-			}
+			x.setID(uint32(n), id)
+			x.fps[n] = x.fps[i]
 			n++
 		}
-		x.ids = slices.Clip(x.ids[:n])
-		for c := range x.fps {
-			x.fps[c] = slices.Clip(x.fps[c][:n])
+		if x.wide != nil {
+			x.wide = slices.Clip(x.wide[:n])
+		} else {
+			x.ids = slices.Clip(x.ids[:n])
 		}
-
+		x.fps = slices.Clip(x.fps[:n])
 		x.dead = 0
 	}
-	n := len(x.ids)
+	n := len(x.fps)
 	var fill []uint32 // shared by every table: it is cleared before each
-	for c := range x.tables {
-		for i := range x.tables[c] {
-			t := &x.tables[c][i]
-			t.width = keyBits(n, t.maxWidth)
-			t.shift = t.blockEnd - t.width
-			nb := 1 << t.width
-			if cap(t.offsets) >= nb+1 {
-				t.offsets = t.offsets[:nb+1]
-				clear(t.offsets)
-			} else {
-				t.offsets = make([]uint32, nb+1)
-			}
-			for _, fp := range x.fps[c] {
-				t.offsets[t.key(fp)+1]++
-			}
-			for b := 1; b <= nb; b++ {
-				t.offsets[b] += t.offsets[b-1]
-			}
-			// Arrays keep room to grow (see grown): an index being filled
-			// is rebuilt every few thousand items, and fresh arrays each
-			// time fragmented the Go heap.
-			if cap(t.entries) >= n && cap(t.entries) <= 2*n+4096 {
-				t.entries, t.partials = t.entries[:n], t.partials[:n]
-			} else {
-				t.entries, t.partials = make([]uint32, n, x.grown(n)), make([]uint32, n, x.grown(n))
-			}
-			if cap(fill) >= nb {
-				fill = fill[:nb]
-				clear(fill)
-			} else {
-				fill = make([]uint32, nb)
-			}
-			for slot, fp := range x.fps[c] {
-				k := t.key(fp)
-				t.entries[t.offsets[k]+fill[k]] = uint32(slot)
-				t.partials[t.offsets[k]+fill[k]] = t.partial(fp)
-				fill[k]++
-			}
-			t.head = resized(t.head, nb)
-			t.next = t.next[:0]
+	for i := range x.tables {
+		t := &x.tables[i]
+		t.width = keyBits(n, t.maxWidth)
+		t.shift = t.blockEnd - t.width
+		nb := 1 << t.width
+		if cap(t.offsets) >= nb+1 {
+			t.offsets = t.offsets[:nb+1]
+			clear(t.offsets)
+		} else {
+			t.offsets = make([]uint32, nb+1)
 		}
+		for _, fp := range x.fps {
+			t.offsets[t.key(fp)+1]++
+		}
+		for b := 1; b <= nb; b++ {
+			t.offsets[b] += t.offsets[b-1]
+		}
+		// Arrays keep room to grow (see grown): an index being filled is
+		// rebuilt every few thousand items, and fresh arrays each time
+		// fragmented the Go heap.
+		if cap(t.entries) >= n && cap(t.entries) <= 2*n+4096 {
+			t.entries = t.entries[:n]
+		} else {
+			t.entries = make([]uint32, n, x.grown(n))
+		}
+		if cap(fill) >= nb {
+			fill = fill[:nb]
+			clear(fill)
+		} else {
+			fill = make([]uint32, nb)
+		}
+		for slot, fp := range x.fps {
+			k := t.key(fp)
+			t.entries[t.offsets[k]+fill[k]] = uint32(slot)
+			fill[k]++
+		}
+		t.head = resized(t.head, nb)
+		t.next = t.next[:0]
 	}
-	x.buildAnchors(remap)
+	x.buildKeys(remap)
 	x.pend = x.pend[:0]
 }
 
-// buildAnchors merges the anchor table's overflow into its CSR arrays,
-// renumbering slots after compaction (remap: old slot -> new slot + 1).
-func (x *Index) buildAnchors(remap []uint32) {
-	t := &x.anchors
-	all := make([]anchorEntry, 0, len(t.entries)+len(t.xent)+len(t.pending))
-	keep := func(e anchorEntry) {
+// buildKeys merges the exact-key table's overflow and pending entries into
+// its CSR arrays, renumbering slots after compaction (remap: old slot ->
+// new slot + 1).
+func (x *Index) buildKeys(remap []uint32) {
+	t := &x.keys
+	n := len(t.slots) + len(t.xent) + len(t.pending)
+	// Built entries are unpacked back to whole keys (tag and the bucket's
+	// low 16 bits), so the table can be rebucketed at a new width.
+	all := make([]keyEntry, 0, n)
+	keep := func(e keyEntry) {
 		if remap != nil {
 			if remap[e.slot] == 0 {
 				return
@@ -448,8 +450,10 @@ func (x *Index) buildAnchors(remap []uint32) {
 		}
 		all = append(all, e)
 	}
-	for _, e := range t.entries {
-		keep(e)
+	for b := 0; b+1 < len(t.offsets); b++ {
+		for i := t.offsets[b]; i < t.offsets[b+1]; i++ {
+			keep(keyEntry{uint32(t.tags[i])<<16 | uint32(b)&0xffff, t.slots[i]})
+		}
 	}
 	for _, e := range t.xent {
 		keep(e)
@@ -458,7 +462,7 @@ func (x *Index) buildAnchors(remap []uint32) {
 		keep(e)
 	}
 	t.pending = nil
-	t.bits = keyBits(len(all), maxAnchorBits)
+	t.bits = max(minKeyBits, keyBits(len(all), maxKeyBits))
 	nb := 1 << t.bits
 	if len(t.offsets) != nb+1 {
 		t.offsets = make([]uint32, nb+1)
@@ -466,21 +470,22 @@ func (x *Index) buildAnchors(remap []uint32) {
 		clear(t.offsets)
 	}
 	for _, e := range all {
-		t.offsets[t.key(e.hash)+1]++
+		t.offsets[t.bucket(e.key)+1]++
 	}
 	for b := 1; b <= nb; b++ {
 		t.offsets[b] += t.offsets[b-1]
 	}
-	if cap(t.entries) >= len(all) && cap(t.entries) <= 2*len(all)+4096 {
-		t.entries = t.entries[:len(all)]
+	if cap(t.slots) >= len(all) && cap(t.slots) <= 2*len(all)+4096 {
+		t.slots, t.tags = t.slots[:len(all)], t.tags[:len(all)]
 	} else {
-		t.entries = make([]anchorEntry, len(all), x.grown(len(all)))
+		t.slots, t.tags = make([]uint32, len(all), x.grown(len(all))), make([]uint16, len(all), x.grown(len(all)))
 	}
 	fill := make([]uint32, nb)
 	for _, e := range all {
-		k := t.key(e.hash)
-		t.entries[t.offsets[k]+fill[k]] = e
-		fill[k]++
+		b := t.bucket(e.key)
+		t.slots[t.offsets[b]+fill[b]] = e.slot
+		t.tags[t.offsets[b]+fill[b]] = tag(e.key)
+		fill[b]++
 	}
 	t.xhead = resized(t.xhead, nb)
 	t.xent, t.xnext = t.xent[:0], t.xnext[:0]
@@ -520,7 +525,7 @@ func (x *Index) grown(n int) int {
 // maxKeyMatches is a stop-shingle ("said on tuesday") that many items
 // share as their minimum; it tells nothing and is skipped.
 const (
-	IndexedMinHashes = 2
+	IndexedMinHashes = 3
 	QueriedMinHashes = 4
 	maxKeyMatches    = 64
 	// minHashMaxDistance: a MinHash match is a candidate only if the body
@@ -531,58 +536,76 @@ const (
 	minHashMaxDistance = 24
 )
 
-// indexKeys are the exact keys an item is indexed under: its first
-// sentence anchors and its smallest shingle hashes.
+// Kinds of exact key, in the key's two low bits, so that keys of
+// different kinds never collide.
+const (
+	keyMinHash  = 0 // a sketch value
+	keyAnchor   = 1 // a sentence anchor (and 3)
+	keyHeadline = 2 // the headline fingerprint, folded to 32 bits
+)
+
+// indexKeys are the exact keys an item is indexed under: its opening
+// sentence anchor (IndexedAnchors), its headline and its smallest shingle
+// hashes.
 func indexKeys(s Signature) []uint32 { return exactKeys(s, IndexedAnchors, IndexedMinHashes) }
 
-// queryKeys are the exact keys a lookup probes: every sentence anchor and
-// the first QueriedMinHashes sketch values.
+// queryKeys are the exact keys a lookup probes: every sentence anchor, the
+// headline and the first QueriedMinHashes sketch values.
 func queryKeys(s Signature) []uint32 { return exactKeys(s, len(s.Anchors), QueriedMinHashes) }
 
-// exactKeys returns up to anchors sentence anchors (made odd) and up to
-// minHashes sketch values (made even), so the two kinds never collide.
+// exactKeys returns up to anchors sentence anchors, the headline (when
+// there is one) and up to minHashes sketch values, each tagged with its
+// kind.
 func exactKeys(s Signature, anchors, minHashes int) []uint32 {
 	anchors, minHashes = min(anchors, len(s.Anchors)), min(minHashes, len(s.Sketch))
-	keys := make([]uint32, 0, anchors+minHashes)
+	keys := make([]uint32, 0, anchors+1+minHashes)
 	for _, a := range s.Anchors[:anchors] {
-		keys = append(keys, a|1)
+		keys = append(keys, a|keyAnchor)
+	}
+	if s.TitleHash != 0 {
+		keys = append(keys, uint32(s.TitleHash>>32^s.TitleHash)&^3|keyHeadline)
 	}
 	for _, v := range s.Sketch[:minHashes] {
-		keys = append(keys, v&^1)
+		keys = append(keys, v&^3|keyMinHash)
 	}
 	return keys
 }
 
 // Nominators lists the index channels through which either item would find
-// the other as a candidate ("body", "lead", "headline", "sentence",
-// "minhash"); empty when the index would never pair them, whatever
-// verification says. It ignores the stop-key rule, which depends on the
-// rest of the index. `feedfold explain` shows it.
+// the other as a candidate ("body", "headline", "sentence", "minhash");
+// empty when the index would never pair them, whatever verification says.
+// It ignores the stop-key rule, which depends on the rest of the index.
+// `feedfold explain` shows it.
 func Nominators(cfg Config, a, b Signature) []string {
 	if !indexable(a) || !indexable(b) {
 		return nil
 	}
 	var out []string
-	fa, fb := fingerprints(a), fingerprints(b)
-	for c, name := range [channels]string{"body", "lead", "headline"} {
-		if fa[c] != 0 && fb[c] != 0 && bits.OnesCount64(fa[c]^fb[c]) <= [channels]int{cfg.K, cfg.LeadK, cfg.TitleK}[c] {
-			out = append(out, name)
-		}
+	if bits.OnesCount64(a.SimHash^b.SimHash) <= cfg.K {
+		out = append(out, "body")
 	}
-	shares := func(indexed, queried []uint32, minHash bool) bool {
+	shares := func(indexed, queried []uint32, kind uint32) bool {
 		for _, k := range queried {
-			if k&1 == 0 == minHash && slices.Contains(indexed, k) {
-				return true
+			if k&3 == kind || kind == keyAnchor && k&1 == 1 {
+				if slices.Contains(indexed, k) {
+					return true
+				}
 			}
 		}
 		return false
 	}
 	ia, ib, qa, qb := indexKeys(a), indexKeys(b), queryKeys(a), queryKeys(b)
-	if shares(ia, qb, false) || shares(ib, qa, false) {
-		out = append(out, "sentence")
-	}
-	if (shares(ia, qb, true) || shares(ib, qa, true)) && bits.OnesCount64(a.SimHash^b.SimHash) <= minHashMaxDistance {
-		out = append(out, "minhash")
+	for _, c := range []struct {
+		name string
+		kind uint32
+	}{{"headline", keyHeadline}, {"sentence", keyAnchor}, {"minhash", keyMinHash}} {
+		if !shares(ia, qb, c.kind) && !shares(ib, qa, c.kind) {
+			continue
+		}
+		if c.kind == keyMinHash && bits.OnesCount64(a.SimHash^b.SimHash) > minHashMaxDistance {
+			continue
+		}
+		out = append(out, c.name)
 	}
 	return out
 }

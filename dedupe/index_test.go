@@ -38,9 +38,13 @@ func TestIndexFindsWithinKAndForgetsRemoved(t *testing.T) {
 		if got := x.Candidates(far, nil); slices.Contains(got, id) {
 			t.Errorf("id %d found at distance %d", id, cfg.K+8)
 		}
-		anchor := Signature{SimHash: r.Uint64(), Lead: r.Uint64(), TitleHash: r.Uint64() | 1, Words: 50, Anchors: []uint32{7, s.Anchors[1]}}
+		anchor := Signature{SimHash: r.Uint64(), Lead: r.Uint64(), TitleHash: r.Uint64() | 1, Words: 50, Anchors: []uint32{7, s.Anchors[0]}}
 		if got := x.Candidates(anchor, nil); !slices.Contains(got, id) {
-			t.Errorf("id %d not found by its sentence anchor", id)
+			t.Errorf("id %d not found by its opening sentence's anchor", id)
+		}
+		headline := Signature{SimHash: r.Uint64(), Lead: r.Uint64(), TitleHash: s.TitleHash, Words: 50}
+		if got := x.Candidates(headline, nil); !slices.Contains(got, id) {
+			t.Errorf("id %d not found by its headline", id)
 		}
 	}
 	for id := uint64(1); id <= 15000; id++ {
@@ -96,11 +100,17 @@ func TestIndexMatchesBruteForce(t *testing.T) {
 	x := NewIndex(cfg)
 	// Few distinct values per block so that near matches are common.
 	fp := func() uint64 { return r.Uint64() & 0x0f0f_0f0f_0f0f_0f0f }
+	// Few distinct keys, spread over all 32 bits (anchors), or sharing
+	// their low 16 bits, which bucket them, and differing only above
+	// (sketch values): the table must tell them apart by their tags.
+	anchor := func() uint32 { return r.Uint32N(3000) * 0x9e37_79b1 }
+	sketch := func() uint32 { return r.Uint32N(16)<<16 | r.Uint32N(250)<<2 }
+	headline := func() uint64 { return r.Uint64N(2000)*0x9e37_79b9_7f4a_7c15 | 1 }
 	sigs := map[uint64]Signature{}
 	const n = 6000 // past the first rebuild (4096): both parts are used
 	for id := uint64(1); id <= n; id++ {
-		s := Signature{SimHash: fp(), Lead: fp(), TitleHash: fp() | 1, Words: 20, Anchors: []uint32{r.Uint32N(3000), r.Uint32N(3000)},
-			Sketch: []uint32{r.Uint32N(4000), r.Uint32N(4000), r.Uint32N(4000)}}
+		s := Signature{SimHash: fp(), Lead: fp(), TitleHash: headline(), Words: 20, Anchors: []uint32{anchor(), anchor()},
+			Sketch: []uint32{sketch(), sketch(), sketch()}}
 		sigs[id] = s
 		x.Add(id, s)
 	}
@@ -114,8 +124,8 @@ func TestIndexMatchesBruteForce(t *testing.T) {
 	}
 	within := func(a, b uint64, k int) bool { return a != 0 && b != 0 && bits.OnesCount64(a^b) <= k }
 	for q := 0; q < 300; q++ {
-		query := Signature{SimHash: fp(), Lead: fp(), TitleHash: fp() | 1, Words: 20, Anchors: []uint32{r.Uint32N(3000) | 1},
-			Sketch: []uint32{r.Uint32N(4000), r.Uint32N(4000), r.Uint32N(4000), r.Uint32N(4000), r.Uint32N(4000)}}
+		query := Signature{SimHash: fp(), Lead: fp(), TitleHash: headline(), Words: 20, Anchors: []uint32{anchor(), anchor()},
+			Sketch: []uint32{sketch(), sketch(), sketch(), sketch(), sketch()}}
 		hits := map[uint64]bool{}
 		byKey := map[uint32][]uint64{} // exact keys: live items under each
 		for id := uint64(1); id <= n; id++ {
@@ -123,23 +133,16 @@ func TestIndexMatchesBruteForce(t *testing.T) {
 			if removed[id] {
 				continue
 			}
-			if within(s.SimHash, query.SimHash, cfg.K) || within(s.Lead, query.Lead, cfg.LeadK) || within(s.TitleHash, query.TitleHash, cfg.TitleK) {
+			if within(s.SimHash, query.SimHash, cfg.K) {
 				hits[id] = true
 			}
-			for _, a := range s.Anchors {
-				byKey[a|1] = append(byKey[a|1], id)
-			}
-			if within(s.SimHash, query.SimHash, minHashMaxDistance) {
-				for _, v := range s.Sketch[:IndexedMinHashes] {
-					byKey[v&^1] = append(byKey[v&^1], id)
+			for _, k := range indexKeys(s) {
+				if k&3 != keyMinHash || within(s.SimHash, query.SimHash, minHashMaxDistance) {
+					byKey[k] = append(byKey[k], id)
 				}
 			}
 		}
-		qkeys := []uint32{query.Anchors[0] | 1}
-		for _, v := range query.Sketch[:QueriedMinHashes] {
-			qkeys = append(qkeys, v&^1)
-		}
-		for _, k := range qkeys {
+		for _, k := range queryKeys(query) {
 			if ids := byKey[k]; len(ids) <= maxKeyMatches {
 				for _, id := range ids {
 					hits[id] = true
@@ -200,10 +203,9 @@ func TestIndexSkipsStopKeys(t *testing.T) {
 // only when the two body fingerprints are within minHashMaxDistance.
 func TestMinHashNeedsNearBodies(t *testing.T) {
 	x := NewIndex(DefaultConfig())
-	// Lead and headline fingerprints 64 bits apart: only the MinHash key
-	// can nominate.
-	x.Add(1, Signature{SimHash: 0, Lead: 0x5555_5555_5555_5555, TitleHash: 1, Words: 30, Sketch: []uint32{500}})
-	near := Signature{SimHash: 1<<minHashMaxDistance - 1, Lead: 0xaaaa_aaaa_aaaa_aaaa, TitleHash: ^uint64(1), Words: 30, Sketch: []uint32{500}}
+	// Different headlines: only the MinHash key can nominate.
+	x.Add(1, Signature{SimHash: 0, TitleHash: 0x1234, Words: 30, Sketch: []uint32{500}})
+	near := Signature{SimHash: 1<<minHashMaxDistance - 1, TitleHash: 0x9999_0000_5678, Words: 30, Sketch: []uint32{500}}
 	if got := x.Candidates(near, nil); !slices.Equal(got, []uint64{1}) {
 		t.Errorf("body %d bits away: got %v, want [1]", minHashMaxDistance, got)
 	}
@@ -211,5 +213,25 @@ func TestMinHashNeedsNearBodies(t *testing.T) {
 	far.SimHash = 1<<(minHashMaxDistance+1) - 1
 	if got := x.Candidates(far, nil); len(got) != 0 {
 		t.Errorf("body %d bits away: got %v, want none", minHashMaxDistance+1, got)
+	}
+}
+
+// TestIndexKeepsLargeIDs: ids are kept in 4 bytes while they fit; one
+// beyond 32 bits switches the index to 8 without losing the others.
+func TestIndexKeepsLargeIDs(t *testing.T) {
+	x := NewIndex(DefaultConfig())
+	small := Signature{SimHash: 0xabcd, TitleHash: 0x77, Words: 10}
+	large := Signature{SimHash: 0xabcd ^ 1, TitleHash: 0x77, Words: 10}
+	const big = 1<<40 + 5
+	x.Load(3, small)
+	x.Rebuild()
+	x.Add(big, large)
+	if got := x.Candidates(small, nil); !slices.Equal(got, []uint64{3, big}) {
+		t.Fatalf("got %v, want [3 %d]", got, uint64(big))
+	}
+	x.Remove(3, small)
+	x.Rebuild()
+	if got := x.Candidates(small, nil); !slices.Equal(got, []uint64{big}) {
+		t.Fatalf("after removing 3: got %v, want [%d]", got, uint64(big))
 	}
 }
