@@ -142,14 +142,14 @@ func (a *Aggregator) loadIndex(ctx context.Context) error {
 	start := time.Now()
 	idx := dedupe.NewIndex(a.opts.Dedupe)
 	n := 0
+	var s dedupe.Signature // reused: UnmarshalIndexed keeps its slices
 	for from, more := uint64(0), true; more; {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("load fingerprint index: %w", err)
 		}
 		err := a.db.View(func(tx *store.Tx) error {
 			next, err := tx.SignaturesFrom(from, chunk, func(id uint64, b []byte) error {
-				var s dedupe.Signature
-				if err := s.UnmarshalBinary(b); err != nil {
+				if err := s.UnmarshalIndexed(b); err != nil {
 					a.log.Warn("skipping unreadable signature", "item_id", id, "error", err)
 					return nil
 				}

@@ -95,3 +95,81 @@ func (s *Signature) UnmarshalBinary(b []byte) error {
 	*s = out
 	return nil
 }
+
+// UnmarshalIndexed decodes only what an Index needs — the fingerprints,
+// the word count, the first IndexedMinHashes sketch values and the first
+// IndexedAnchors anchors — into s, reusing s's slices; the other fields
+// are left empty. Start-up restores every stored signature into the index
+// (a million of them are about 500 MB), and decoding all of each, only to
+// drop most of it, was most of the start-up time.
+func (s *Signature) UnmarshalIndexed(b []byte) error {
+	if len(b) < 25 || b[0] != sigVersion {
+		return errBadSignature
+	}
+	sketch, anchors := s.Sketch[:0], s.Anchors[:0]
+	*s = Signature{
+		SimHash:   binary.LittleEndian.Uint64(b[1:]),
+		Lead:      binary.LittleEndian.Uint64(b[9:]),
+		TitleHash: binary.LittleEndian.Uint64(b[17:]),
+	}
+	b = b[25:]
+	next := func() (uint64, bool) {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			return 0, false
+		}
+		b = b[n:]
+		return v, true
+	}
+	w, ok1 := next()
+	sh, ok2 := next()
+	if !ok1 || !ok2 {
+		return errBadSignature
+	}
+	s.Words, s.Shingles = int(w), int(sh)
+	// The five lists in MarshalBinary's order; keep is how many leading
+	// values of each the index uses.
+	lists := [5]*[]uint32{&sketch, nil, nil, nil, &anchors}
+	keep := [5]int{IndexedMinHashes, 0, 0, 0, IndexedAnchors}
+	for i, l := range lists {
+		n, ok := next()
+		if !ok || n > uint64(len(b)) {
+			return errBadSignature
+		}
+		prev := uint32(0)
+		k := min(int(n), keep[i])
+		for range k {
+			d, ok := next()
+			if !ok || d > 1<<32-1 {
+				return errBadSignature
+			}
+			prev += uint32(d)
+			*l = append(*l, prev)
+		}
+		// Skip the rest: a varint ends at its first byte below 0x80.
+		for left := int(n) - k; left > 0; {
+			if len(b) == 0 {
+				return errBadSignature
+			}
+			if b[0] < 0x80 {
+				left--
+			}
+			b = b[1:]
+		}
+	}
+	// The credits, skipped too, so that a cut signature is an error here
+	// as in UnmarshalBinary.
+	n, ok := next()
+	if !ok || n > uint64(len(b)) {
+		return errBadSignature
+	}
+	for range n {
+		l, ok := next()
+		if !ok || l > uint64(len(b)) {
+			return errBadSignature
+		}
+		b = b[l:]
+	}
+	s.Sketch, s.Anchors = sketch, anchors
+	return nil
+}

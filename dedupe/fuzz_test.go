@@ -2,6 +2,7 @@ package dedupe
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -32,6 +33,13 @@ func FuzzSign(f *testing.F) {
 			t.Fatalf("decode own encoding: %v", err)
 		}
 		Compare(cfg, s, back)
+		var lean Signature
+		if err := lean.UnmarshalIndexed(b); err != nil {
+			t.Fatalf("lean decode of own encoding: %v", err)
+		}
+		if lean.SimHash != s.SimHash || lean.Words != s.Words || !slices.Equal(indexKeys(lean), indexKeys(s)) {
+			t.Fatalf("lean decode: keys %v, want %v", indexKeys(lean), indexKeys(s))
+		}
 		st, err := bp.MarshalBinary()
 		if err != nil {
 			t.Fatal(err)

@@ -164,7 +164,8 @@ func (x *Index) Add(id uint64, s Signature) {
 	}
 	slot := x.appendSlot(id, s)
 	kt := &x.keys
-	for _, key := range indexKeys(s) {
+	var buf [maxIndexKeys]uint32
+	for _, key := range appendIndexKeys(buf[:0], s) {
 		if kt.xhead == nil {
 			kt.xhead = make([]uint32, len(kt.offsets)-1)
 		}
@@ -195,7 +196,8 @@ func (x *Index) Load(id uint64, s Signature) {
 		return
 	}
 	slot := x.appendSlot(id, s)
-	for _, key := range indexKeys(s) {
+	var buf [maxIndexKeys]uint32
+	for _, key := range appendIndexKeys(buf[:0], s) {
 		x.keys.pending = append(x.keys.pending, keyEntry{key, slot})
 	}
 }
@@ -272,14 +274,15 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 	// bucket is scanned.
 	type span struct{ lo, hi uint32 }
 	var spans [8]span // Validate: K ≤ 7, so at most 8 tables
-	var keySpans [MaxAnchors + QueriedMinHashes + 1]span
+	var keySpans [maxQueryKeys]span
 	for i := range x.tables {
 		t := &x.tables[i]
 		b := t.key(q)
 		spans[i] = span{t.offsets[b], t.offsets[b+1]}
 	}
 	kt := &x.keys
-	keys := queryKeys(s)
+	var buf [maxQueryKeys]uint32
+	keys := appendExactKeys(buf[:0], s, len(s.Anchors), QueriedMinHashes)
 	nk := min(len(keys), len(keySpans))
 	for j, key := range keys[:nk] {
 		b := kt.bucket(key)
@@ -544,21 +547,32 @@ const (
 	keyHeadline = 2 // the headline fingerprint, folded to 32 bits
 )
 
+// Most exact keys an item is indexed under, and a lookup probes (a
+// signature keeps at most MaxAnchors anchors; more only in a hand-made one,
+// whose extra keys Candidates still probes).
+const (
+	maxIndexKeys = IndexedAnchors + 1 + IndexedMinHashes
+	maxQueryKeys = MaxAnchors + 1 + QueriedMinHashes
+)
+
 // indexKeys are the exact keys an item is indexed under: its opening
 // sentence anchor (IndexedAnchors), its headline and its smallest shingle
 // hashes.
-func indexKeys(s Signature) []uint32 { return exactKeys(s, IndexedAnchors, IndexedMinHashes) }
+func indexKeys(s Signature) []uint32 { return appendIndexKeys(nil, s) }
+
+func appendIndexKeys(dst []uint32, s Signature) []uint32 {
+	return appendExactKeys(dst, s, IndexedAnchors, IndexedMinHashes)
+}
 
 // queryKeys are the exact keys a lookup probes: every sentence anchor, the
 // headline and the first QueriedMinHashes sketch values.
-func queryKeys(s Signature) []uint32 { return exactKeys(s, len(s.Anchors), QueriedMinHashes) }
+func queryKeys(s Signature) []uint32 { return appendExactKeys(nil, s, len(s.Anchors), QueriedMinHashes) }
 
-// exactKeys returns up to anchors sentence anchors, the headline (when
-// there is one) and up to minHashes sketch values, each tagged with its
-// kind.
-func exactKeys(s Signature, anchors, minHashes int) []uint32 {
+// appendExactKeys appends up to anchors sentence anchors, the headline
+// (when there is one) and up to minHashes sketch values, each tagged with
+// its kind.
+func appendExactKeys(keys []uint32, s Signature, anchors, minHashes int) []uint32 {
 	anchors, minHashes = min(anchors, len(s.Anchors)), min(minHashes, len(s.Sketch))
-	keys := make([]uint32, 0, anchors+1+minHashes)
 	for _, a := range s.Anchors[:anchors] {
 		keys = append(keys, a|keyAnchor)
 	}

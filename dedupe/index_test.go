@@ -88,6 +88,20 @@ func TestSignatureRoundTrip(t *testing.T) {
 		if err := back.UnmarshalBinary(b[:len(b)/2]); err == nil {
 			t.Error("truncated signature decoded without error")
 		}
+		// The start-up path decodes only what the index uses, the same.
+		lean := Signature{Sketch: make([]uint32, 0, 8), Anchors: []uint32{1, 2, 3}}
+		if err := lean.UnmarshalIndexed(b); err != nil {
+			t.Fatal(err)
+		}
+		if lean.SimHash != s.SimHash || lean.TitleHash != s.TitleHash || lean.Words != s.Words ||
+			!slices.Equal(indexKeys(lean), indexKeys(s)) || len(indexKeys(s)) != maxIndexKeys {
+			t.Errorf("UnmarshalIndexed: keys %v, want %v", indexKeys(lean), indexKeys(s))
+		}
+		for cut := 0; cut < len(b); cut++ {
+			if err := lean.UnmarshalIndexed(b[:cut]); err == nil {
+				t.Fatalf("signature cut at %d of %d bytes decoded without error", cut, len(b))
+			}
+		}
 	}
 }
 

@@ -1,0 +1,122 @@
+package aggregator
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/feedfold/feedfold/dedupe"
+	"github.com/feedfold/feedfold/store"
+)
+
+// BenchmarkStartup measures what `feedfold serve` does before it can link
+// anything: open a database holding 1,000,000 signatures and load them
+// into the fingerprint index (New). The signatures are real ones, from
+// signing generated articles, varied so that every item has its own
+// fingerprint and keys; the database is on disk and its pages are in the
+// page cache, as after a restart. ns/op is one start-up; also reported:
+// the slowest, and the signature bytes per item read.
+func BenchmarkStartup(b *testing.B) {
+	const n = 1_000_000
+	path := filepath.Join(b.TempDir(), "startup.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := dedupe.DefaultConfig()
+	var real []dedupe.Signature
+	for f := 0; f < 20; f++ {
+		for _, it := range benchItems(f, 50) {
+			real = append(real, dedupe.Sign(cfg, it, nil))
+		}
+	}
+	r := rand.New(rand.NewPCG(11, 12))
+	var sigBytes int64
+	const batch = 50_000
+	for start := 0; start < n; start += batch {
+		err := db.Update(func(tx *store.Tx) error {
+			for i := start; i < start+batch; i++ {
+				s := real[i%len(real)]
+				s.SimHash, s.TitleHash = r.Uint64(), r.Uint64()|1
+				s.Sketch = append([]uint32(nil), s.Sketch...)
+				for j := range s.Sketch {
+					s.Sketch[j] ^= r.Uint32()
+				}
+				s.Anchors = append([]uint32(nil), s.Anchors...)
+				for j := range s.Anchors {
+					s.Anchors[j] ^= r.Uint32()
+				}
+				enc, err := s.MarshalBinary()
+				if err != nil {
+					return err
+				}
+				sigBytes += int64(len(enc))
+				if err := tx.PutSignature(uint64(i+1), enc); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		b.Fatal(err)
+	}
+	if f, err := os.Open(path); err != nil { // into the page cache
+		b.Fatal(err)
+	} else {
+		io.Copy(io.Discard, f)
+		f.Close()
+	}
+	runtime.GC()
+	var slowest time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		db, err := store.Open(path, store.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		a, err := New(context.Background(), db, Options{}, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		slowest = max(slowest, time.Since(start))
+		b.StopTimer()
+		if a.index.Len() != n {
+			b.Fatalf("index holds %d, want %d", a.index.Len(), n)
+		}
+		runtime.KeepAlive(a)
+		db.Close()
+		runtime.GC() // the previous index's memory is not the next one's cost
+		b.StartTimer()
+	}
+	b.ReportMetric(slowest.Seconds(), "s-slowest")
+	b.ReportMetric(float64(sigBytes)/n, "sig-bytes/item")
+}
+
+// benchItems are the items of benchFeed(f, m) as dedupe documents.
+func benchItems(f, m int) []dedupe.Doc {
+	var docs []dedupe.Doc
+	for i := 0; i < m; i++ {
+		r := rand.New(rand.NewPCG(uint64(f), uint64(i)))
+		var body []byte
+		for len(body) < 3000 {
+			body = append(body, "<p>"...)
+			for w := 0; w < 40; w++ {
+				body = fmt.Appendf(body, "w%d ", r.IntN(3000))
+			}
+			body = append(body, ".</p>"...)
+		}
+		docs = append(docs, dedupe.Doc{Title: fmt.Sprintf("Story %d of site %d w%d", i, f, r.IntN(1000)), HTML: string(body)})
+	}
+	return docs
+}
