@@ -566,7 +566,9 @@ func appendIndexKeys(dst []uint32, s Signature) []uint32 {
 
 // queryKeys are the exact keys a lookup probes: every sentence anchor, the
 // headline and the first QueriedMinHashes sketch values.
-func queryKeys(s Signature) []uint32 { return appendExactKeys(nil, s, len(s.Anchors), QueriedMinHashes) }
+func queryKeys(s Signature) []uint32 {
+	return appendExactKeys(nil, s, len(s.Anchors), QueriedMinHashes)
+}
 
 // appendExactKeys appends up to anchors sentence anchors, the headline
 // (when there is one) and up to minHashes sketch values, each tagged with
