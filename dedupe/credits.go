@@ -62,17 +62,50 @@ func creditsOf(doc Doc, ex extracted) []string {
 }
 
 // mayCredit is a cheap filter run on the raw text before lower-casing it:
-// every credit marker contains one of these fragments in either case of
-// its first letter ("Source", "source", "SOURCE" …).
+// every credit marker contains one of these fragments ("Source", "SOURCE",
+// "published" …). It is one pass over the bytes, ignoring ASCII case: a
+// search per fragment scanned every block fourteen times, and on English
+// text, where the fragments' first letters are everywhere, that was a
+// fifth of all signing time.
 func mayCredit(s string) bool {
-	for _, frag := range []string{"ource", "OURCE", "ublish", "UBLISH", "ppeared", "PPEARED", "ourtesy", "OURTESY",
-		"redit", "REDIT", "eprint", "EPRINT", "ead the", "EAD THE"} {
-		if strings.Contains(s, frag) {
-			return true
+	for i := 0; i+5 <= len(s); i++ {
+		var frags []string
+		switch s[i] | 0x20 {
+		case 'o':
+			frags = []string{"ource", "ourtesy"}
+		case 'u':
+			frags = []string{"ublish"}
+		case 'p':
+			frags = []string{"ppeared"}
+		case 'r':
+			frags = []string{"redit"}
+		case 'e':
+			frags = []string{"eprint", "ead the"}
+		default:
+			continue
+		}
+		for _, f := range frags {
+			if hasPrefixFold(s[i:], f) {
+				return true
+			}
 		}
 	}
 	t := strings.TrimSpace(s)
 	return len(t) > 4 && strings.EqualFold(t[:4], "via ")
+}
+
+// hasPrefixFold reports whether s starts with lower, a lower-case ASCII
+// fragment, in any ASCII case.
+func hasPrefixFold(s, lower string) bool {
+	if len(s) < len(lower) {
+		return false
+	}
+	for j := 0; j < len(lower); j++ {
+		if s[j]|0x20 != lower[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // creditAt reads the credited source at the start of s: a domain or URL if
