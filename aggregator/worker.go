@@ -92,6 +92,7 @@ func (a *Aggregator) prepare(az *dedupe.Analyzer, res *feedResult, items []store
 		}
 		return nil
 	})
+	a.releaseMapped() // the item-key lookups mapped pages; see applyBatch
 	if err != nil || len(res.items) == 0 {
 		return err
 	}

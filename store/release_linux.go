@@ -23,7 +23,9 @@ import (
 // which for a clean shared file mapping only unmaps: the next access
 // faults the same bytes back from the page cache) keeps RSS to what
 // feedfold allocates, and leaves those pages as ordinary, easily reclaimed
-// cache. The aggregator calls it after start-up and after write batches.
+// cache. The aggregator calls it after start-up, between chunks of the
+// index load, and after each feed it reads or writes, also from inside a
+// write transaction (whose goroutine is the only one that could remap).
 //
 // It runs inside a read transaction, which holds bbolt's mmap lock: the
 // mapping cannot be replaced (bbolt remaps when the file grows) while its
