@@ -22,6 +22,11 @@ func TestMayCreditPassesEveryMarker(t *testing.T) {
 			}
 		}
 	}
+	for _, f := range creditFragments { // the bitmap and the dispatch agree
+		if !mayCredit("x " + strings.ToUpper(f) + " x") {
+			t.Errorf("fragment %q does not pass", f)
+		}
+	}
 	for _, s := range []string{"Via Reuters", "  via the BBC"} {
 		if !mayCredit(s) {
 			t.Errorf("mayCredit(%q) = false", s)
