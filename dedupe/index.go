@@ -17,15 +17,17 @@ import (
 // own block value — at a million items about fifteen entries per bucket
 // instead of a million.
 //
-// Layout, for memory (about 61 bytes per item at a million items, see
-// BenchmarkIndexLookup): items live in parallel arrays indexed by a slot (a
-// 4-byte id while ids fit, the 8-byte body fingerprint); each table is a CSR
-// array of 4-byte slots; the exact keys are one CSR table of 16-bit tags
-// and 4-byte slots. Items added since the last rebuild are chained per
-// bucket through flat arrays (a head per bucket, a link per item and table),
-// not kept in maps of slices, which cost ten times as much and made a
-// growing index the largest thing on the heap. Removal leaves a tombstone
-// that the next rebuild drops.
+// Layout, for memory (60 bytes per item at a million items, 63 when grown
+// by Add; see BenchmarkIndexLookup and BenchmarkIndexGrow): items live in
+// parallel arrays indexed by a slot (a 4-byte id while ids fit, the 8-byte
+// body fingerprint); each table is a CSR array of 4-byte slots; the exact
+// keys are one CSR table of 16-bit tags and 4-byte slots. Items added
+// since the last rebuild are chained through flat arrays (a head per
+// chain, a link per item and table; chains are hashed on the bucket key's
+// low bits, as many as the pending items need, so the heads cost little at
+// a million items), not kept in maps of slices, which cost ten times as
+// much and made a growing index the largest thing on the heap. Removal
+// leaves a tombstone that the next rebuild drops.
 //
 // An Index is not safe for concurrent use; the aggregator guards it.
 type Index struct {
@@ -45,6 +47,10 @@ type Index struct {
 	dead int
 	bulk bool   // the current rebuild follows Load: no growth expected
 	sink uint32 // see Candidates
+	// maxChainBits bounds the chains' hash width (0: no bound beyond the
+	// usual); tests set it to make every chain hold many buckets, as at a
+	// million items.
+	maxChainBits uint
 }
 
 // Bucket key width of the exact-key table: at a million items (five
@@ -69,16 +75,20 @@ type keyTable struct {
 	offsets []uint32
 	tags    []uint16
 	slots   []uint32
-	// Entries added since the last build, chained per bucket: xhead[b] is
-	// 1 + the index in xent of the newest entry of bucket b (0: none), and
-	// xnext[i] that of the one before entry i.
-	xhead   []uint32
-	xent    []keyEntry
-	xnext   []uint32
-	pending []keyEntry // loaded, not yet built: Load's bulk path
+	// Entries added since the last build, chained on the key's low
+	// chainBits bits: xhead[c] is 1 + the index in xent of the newest
+	// entry of chain c (0: none), and xnext[i] that of the one before
+	// entry i.
+	chainBits uint
+	xhead     []uint32
+	xent      []keyEntry
+	xnext     []uint32
+	pending   []keyEntry // loaded, not yet built: Load's bulk path
 }
 
 func (t *keyTable) bucket(key uint32) uint32 { return key & (1<<t.bits - 1) }
+
+func (t *keyTable) chain(key uint32) uint32 { return key & (1<<t.chainBits - 1) }
 
 func tag(key uint32) uint16 { return uint16(key >> 16) }
 
@@ -99,11 +109,12 @@ type table struct {
 	width   uint
 	offsets []uint32
 	entries []uint32
-	// Slots added since the last build, chained per bucket: head[k] is 1 +
-	// the index in Index.pend of the newest of bucket k (0: none), and
-	// next[i] that of the one before pend[i].
-	head []uint32
-	next []uint32
+	// Slots added since the last build, chained on the bucket key's low
+	// chainBits bits: head[c] is 1 + the index in Index.pend of the newest
+	// of chain c (0: none), and next[i] that of the one before pend[i].
+	chainBits uint
+	head      []uint32
+	next      []uint32
 }
 
 // NewIndex returns an empty index for cfg.K.
@@ -127,6 +138,8 @@ func NewIndex(cfg Config) *Index {
 }
 
 func (t *table) key(fp uint64) uint32 { return uint32(fp>>t.shift) & (1<<t.width - 1) }
+
+func (t *table) chain(fp uint64) uint32 { return t.key(fp) & (1<<t.chainBits - 1) }
 
 // Len is the number of items indexed.
 func (x *Index) Len() int { return x.slots() - x.dead }
@@ -167,24 +180,24 @@ func (x *Index) Add(id uint64, s Signature) {
 	var buf [maxIndexKeys]uint32
 	for _, key := range appendIndexKeys(buf[:0], s) {
 		if kt.xhead == nil {
-			kt.xhead = make([]uint32, len(kt.offsets)-1)
+			kt.xhead = make([]uint32, 1<<kt.chainBits)
 		}
-		b := kt.bucket(key)
+		c := kt.chain(key)
 		kt.xent = append(kt.xent, keyEntry{key, slot})
-		kt.xnext = append(kt.xnext, kt.xhead[b])
-		kt.xhead[b] = uint32(len(kt.xent))
+		kt.xnext = append(kt.xnext, kt.xhead[c])
+		kt.xhead[c] = uint32(len(kt.xent))
 	}
 	x.pend = append(x.pend, slot)
 	for i := range x.tables {
 		t := &x.tables[i]
 		if t.head == nil {
-			t.head = make([]uint32, len(t.offsets)-1)
+			t.head = make([]uint32, 1<<t.chainBits)
 		}
-		k := t.key(s.SimHash)
-		t.next = append(t.next, t.head[k])
-		t.head[k] = uint32(len(x.pend))
+		c := t.chain(s.SimHash)
+		t.next = append(t.next, t.head[c])
+		t.head[c] = uint32(len(x.pend))
 	}
-	if len(x.pend) > 4096+x.slots()/8 {
+	if len(x.pend) > pendingLimit(x.slots()) {
 		x.rebuild()
 	}
 }
@@ -248,7 +261,7 @@ func (x *Index) Remove(id uint64, s Signature) {
 		}
 	}
 	if !found && len(t.next) > 0 {
-		for i := t.head[k]; i != 0; i = t.next[i-1] {
+		for i := t.head[t.chain(s.SimHash)]; i != 0; i = t.next[i-1] {
 			if remove(x.pend[i-1]) {
 				break
 			}
@@ -314,7 +327,9 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 		if len(t.next) == 0 {
 			continue
 		}
-		for i := t.head[t.key(q)]; i != 0; i = t.next[i-1] {
+		// A chain holds the pending items of several buckets: the
+		// distance test is the whole test.
+		for i := t.head[t.chain(q)]; i != 0; i = t.next[i-1] {
 			slot := x.pend[i-1]
 			if bits.OnesCount64(x.fps[slot]^q) <= x.k {
 				if id := x.id(slot); id != 0 {
@@ -351,7 +366,7 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 			}
 		}
 		if len(kt.xent) > 0 {
-			for i := kt.xhead[kt.bucket(key)]; i != 0; i = kt.xnext[i-1] {
+			for i := kt.xhead[kt.chain(key)]; i != 0; i = kt.xnext[i-1] {
 				if e := kt.xent[i-1]; e.key == key {
 					keep(e.slot)
 				}
@@ -391,6 +406,26 @@ func (x *Index) rebuild() {
 		x.dead = 0
 	}
 	n := len(x.fps)
+	// The slot arrays grow by append until the next rebuild: give them
+	// that room now, or append's own growth (a quarter at this size)
+	// would leave up to three bytes an item unused.
+	// After a bulk load the same arrays are cut to size instead: append
+	// left up to a quarter of them unused.
+	if c := x.grown(n); cap(x.fps) < c {
+		x.fps = slices.Grow(x.fps, c-n)
+		if x.wide != nil {
+			x.wide = slices.Grow(x.wide, c-n)
+		} else {
+			x.ids = slices.Grow(x.ids, c-n)
+		}
+	} else if x.bulk && cap(x.fps) > n+n/64 {
+		x.fps = slices.Clone(x.fps)
+		if x.wide != nil {
+			x.wide = slices.Clone(x.wide)
+		} else {
+			x.ids = slices.Clone(x.ids)
+		}
+	}
 	var fill []uint32 // shared by every table: it is cleared before each
 	for i := range x.tables {
 		t := &x.tables[i]
@@ -428,7 +463,8 @@ func (x *Index) rebuild() {
 			t.entries[t.offsets[k]+fill[k]] = uint32(slot)
 			fill[k]++
 		}
-		t.head = resized(t.head, nb)
+		t.chainBits = x.chainWidth(t.width, keyBits(pendingLimit(n), 16))
+		t.head = resized(t.head, 1<<t.chainBits)
 		t.next = t.next[:0]
 	}
 	x.buildKeys(remap)
@@ -490,11 +526,30 @@ func (x *Index) buildKeys(remap []uint32) {
 		t.tags[t.offsets[b]+fill[b]] = tag(e.key)
 		fill[b]++
 	}
-	t.xhead = resized(t.xhead, nb)
+	t.chainBits = x.chainWidth(t.bits, keyBits(maxIndexKeys*pendingLimit(len(x.fps)), maxKeyBits))
+	t.xhead = resized(t.xhead, 1<<t.chainBits)
 	t.xent, t.xnext = t.xent[:0], t.xnext[:0]
 }
 
-// resized returns chain heads for n buckets: s cleared when it has that
+// chainWidth is the chain hash width: what the pending items need, never
+// wider than the bucket key it is cut from.
+func (x *Index) chainWidth(bucketBits, need uint) uint {
+	w := min(bucketBits, need)
+	if x.maxChainBits > 0 {
+		w = min(w, x.maxChainBits)
+	}
+	return w
+}
+
+// pendingLimit is how many items may be added to an index of n items
+// before it is rebuilt. Between rebuilds the added items cost ~80 bytes
+// each (chain links and full keys) against 61 once built, and the built
+// arrays keep this much room: a 64th keeps a growing index near the
+// loaded one's size, at the price of a rebuild (~0.4 s at a million
+// items) every 20,000 additions there.
+func pendingLimit(n int) int { return 4096 + n/64 }
+
+// resized returns chain heads for n chains: s cleared when it has that
 // length, else nil, allocated by the first Add (an index only ever loaded
 // in bulk needs none).
 func resized(s []uint32, n int) []uint32 {
@@ -507,13 +562,13 @@ func resized(s []uint32, n int) []uint32 {
 
 // grown is the capacity given to an index array of n entries while the
 // index grows by Add: room for the items added before the next rebuild
-// (which comes after n/8 + 4096 of them), so every other rebuild reuses
-// the arrays. Rebuild after a bulk Load allocates exactly n.
+// (pendingLimit), so every other rebuild reuses the arrays. Rebuild after
+// a bulk Load allocates exactly n.
 func (x *Index) grown(n int) int {
 	if x.bulk {
 		return n
 	}
-	return n + n/8 + 4096
+	return n + pendingLimit(n)
 }
 
 // MinHash keys. A signature's sketch holds the smallest hashes of its

@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"fmt"
 	"math/bits"
 	"math/rand/v2"
 	"slices"
@@ -109,9 +110,19 @@ func TestSignatureRoundTrip(t *testing.T) {
 // the chains of items added since (and some of each removed), Candidates
 // returns exactly the items a linear scan finds.
 func TestIndexMatchesBruteForce(t *testing.T) {
+	for _, chainBits := range []uint{0, 3} {
+		t.Run(fmt.Sprintf("chainBits=%d", chainBits), func(t *testing.T) { testIndexMatchesBruteForce(t, chainBits) })
+	}
+}
+
+// testIndexMatchesBruteForce: chainBits > 0 makes the chains of pending
+// items hash many buckets together, as they do at a million items.
+func testIndexMatchesBruteForce(t *testing.T, chainBits uint) {
 	cfg := DefaultConfig()
 	r := rand.New(rand.NewPCG(5, 6))
 	x := NewIndex(cfg)
+	x.maxChainBits = chainBits
+	x.rebuild() // with the bound
 	// Few distinct values per block so that near matches are common.
 	fp := func() uint64 { return r.Uint64() & 0x0f0f_0f0f_0f0f_0f0f }
 	// Few distinct keys, spread over all 32 bits (anchors), or sharing
