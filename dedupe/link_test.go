@@ -93,3 +93,42 @@ func TestAnalyzerDropsHugeScratchOnReset(t *testing.T) {
 		t.Errorf("huge item's memory kept: buf %d, text %d, words %d, hashes %d", cap(a.sc.buf), cap(a.ex.text), cap(a.words.buf), cap(a.hashes.buf))
 	}
 }
+
+// TestSyndicatedStoryPastStopLimit: a story that more feeds copy than a
+// key may match (maxKeyMatches) — same headline, same sentences, each copy
+// with a block of its own site's links — still gathers every copy into
+// one cluster: a stop key keeps its newest matches.
+func TestSyndicatedStoryPastStopLimit(t *testing.T) {
+	cfg := DefaultConfig()
+	letters := func(n int) string { // a word without digits: figures would veto
+		w := []byte("zq")
+		for ; n > 0; n /= 26 {
+			w = append(w, byte('a'+n%26))
+		}
+		return string(w)
+	}
+	const copies = maxKeyMatches + 16
+	var docs []Doc
+	var pubs []time.Time
+	t0 := time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
+	for i := 0; i < copies; i++ {
+		var own []string
+		for j := 0; j < 40; j++ {
+			own = append(own, letters(1000*i+j+1))
+		}
+		site := "https://site" + letters(i+1) + ".example/"
+		docs = append(docs, Doc{Title: "Reservoir at forty-year low", HTML: paras(append([]string{"More from us: " + strings.Join(own, " ") + "."}, mergeParas...)...),
+			URL: site + "reservoir", FeedSite: site})
+		pubs = append(pubs, t0.Add(time.Duration(i)*time.Minute))
+	}
+	st := ingest(t, cfg, docs, pubs)
+	if n := len(st.Members(st.Root(1))); n != copies {
+		var apart []uint64
+		for id := uint64(1); id <= copies; id++ {
+			if st.Root(id) != st.Root(1) {
+				apart = append(apart, id)
+			}
+		}
+		t.Errorf("cluster of the first copy has %d of %d copies; apart: %v", n, copies, apart)
+	}
+}
