@@ -40,57 +40,9 @@ func (s Signature) MarshalBinary() ([]byte, error) {
 
 // UnmarshalBinary decodes what MarshalBinary wrote.
 func (s *Signature) UnmarshalBinary(b []byte) error {
-	if len(b) < 25 || b[0] != sigVersion {
-		return errBadSignature
-	}
 	var out Signature
-	out.SimHash = binary.LittleEndian.Uint64(b[1:])
-	out.Lead = binary.LittleEndian.Uint64(b[9:])
-	out.TitleHash = binary.LittleEndian.Uint64(b[17:])
-	b = b[25:]
-	next := func() (uint64, bool) {
-		v, n := binary.Uvarint(b)
-		if n <= 0 {
-			return 0, false
-		}
-		b = b[n:]
-		return v, true
-	}
-	w, ok1 := next()
-	sh, ok2 := next()
-	if !ok1 || !ok2 {
-		return errBadSignature
-	}
-	out.Words, out.Shingles = int(w), int(sh)
-	lists := []*[]uint32{&out.Sketch, &out.LeadSet, &out.Title, &out.Numbers, &out.Anchors}
-	for _, l := range lists {
-		n, ok := next()
-		if !ok || n > uint64(len(b)) {
-			return errBadSignature
-		}
-		vals := make([]uint32, n)
-		prev := uint32(0)
-		for i := range vals {
-			d, ok := next()
-			if !ok || d > 1<<32-1 {
-				return errBadSignature
-			}
-			prev += uint32(d)
-			vals[i] = prev
-		}
-		*l = vals
-	}
-	n, ok := next()
-	if !ok || n > uint64(len(b)) {
-		return errBadSignature
-	}
-	for i := uint64(0); i < n; i++ {
-		l, ok := next()
-		if !ok || l > uint64(len(b)) {
-			return errBadSignature
-		}
-		out.Credits = append(out.Credits, string(b[:l]))
-		b = b[l:]
+	if err := out.decode(b, false); err != nil {
+		return err
 	}
 	*s = out
 	return nil
@@ -103,15 +55,24 @@ func (s *Signature) UnmarshalBinary(b []byte) error {
 // (a million of them are about 500 MB), and decoding all of each, only to
 // drop most of it, was most of the start-up time.
 func (s *Signature) UnmarshalIndexed(b []byte) error {
+	out := Signature{Sketch: s.Sketch[:0], Anchors: s.Anchors[:0]}
+	if err := out.decode(b, true); err != nil {
+		return err
+	}
+	*s = out
+	return nil
+}
+
+// decode reads b into s. With indexedOnly it keeps what UnmarshalIndexed
+// promises, appending to s.Sketch and s.Anchors, and skips the rest (still
+// checking every length, so a cut signature is an error either way).
+func (s *Signature) decode(b []byte, indexedOnly bool) error {
 	if len(b) < 25 || b[0] != sigVersion {
 		return errBadSignature
 	}
-	sketch, anchors := s.Sketch[:0], s.Anchors[:0]
-	*s = Signature{
-		SimHash:   binary.LittleEndian.Uint64(b[1:]),
-		Lead:      binary.LittleEndian.Uint64(b[9:]),
-		TitleHash: binary.LittleEndian.Uint64(b[17:]),
-	}
+	s.SimHash = binary.LittleEndian.Uint64(b[1:])
+	s.Lead = binary.LittleEndian.Uint64(b[9:])
+	s.TitleHash = binary.LittleEndian.Uint64(b[17:])
 	b = b[25:]
 	next := func() (uint64, bool) {
 		v, n := binary.Uvarint(b)
@@ -127,17 +88,20 @@ func (s *Signature) UnmarshalIndexed(b []byte) error {
 		return errBadSignature
 	}
 	s.Words, s.Shingles = int(w), int(sh)
-	// The five lists in MarshalBinary's order; keep is how many leading
-	// values of each the index uses.
-	lists := [5]*[]uint32{&sketch, nil, nil, nil, &anchors}
-	keep := [5]int{IndexedMinHashes, 0, 0, 0, IndexedAnchors}
+	lists := [...]*[]uint32{&s.Sketch, &s.LeadSet, &s.Title, &s.Numbers, &s.Anchors}
+	indexed := [len(lists)]int{IndexedMinHashes, 0, 0, 0, IndexedAnchors}
 	for i, l := range lists {
 		n, ok := next()
 		if !ok || n > uint64(len(b)) {
 			return errBadSignature
 		}
+		k := int(n)
+		if indexedOnly {
+			k = min(k, indexed[i])
+		} else {
+			*l = make([]uint32, 0, n)
+		}
 		prev := uint32(0)
-		k := min(int(n), keep[i])
 		for range k {
 			d, ok := next()
 			if !ok || d > 1<<32-1 {
@@ -157,8 +121,6 @@ func (s *Signature) UnmarshalIndexed(b []byte) error {
 			b = b[1:]
 		}
 	}
-	// The credits, skipped too, so that a cut signature is an error here
-	// as in UnmarshalBinary.
 	n, ok := next()
 	if !ok || n > uint64(len(b)) {
 		return errBadSignature
@@ -168,8 +130,10 @@ func (s *Signature) UnmarshalIndexed(b []byte) error {
 		if !ok || l > uint64(len(b)) {
 			return errBadSignature
 		}
+		if !indexedOnly {
+			s.Credits = append(s.Credits, string(b[:l]))
+		}
 		b = b[l:]
 	}
-	s.Sketch, s.Anchors = sketch, anchors
 	return nil
 }
