@@ -2,7 +2,6 @@ package aggregator
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -31,9 +30,14 @@ func BenchmarkStartup(b *testing.B) {
 	}
 	cfg := dedupe.DefaultConfig()
 	var real []dedupe.Signature
-	for f := 0; f < 20; f++ {
-		for _, it := range benchItems(f, 50) {
-			real = append(real, dedupe.Sign(cfg, it, nil))
+	bodies, _ := benchBodies(20, 50)
+	for _, body := range bodies {
+		pf, err := Parse([]byte(body), "", "https://bench.example/", time.Now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, it := range pf.Items {
+			real = append(real, dedupe.Sign(cfg, docOf(it, "https://bench.example/"), nil))
 		}
 	}
 	r := rand.New(rand.NewPCG(11, 12))
@@ -101,22 +105,4 @@ func BenchmarkStartup(b *testing.B) {
 	}
 	b.ReportMetric(slowest.Seconds(), "s-slowest")
 	b.ReportMetric(float64(sigBytes)/n, "sig-bytes/item")
-}
-
-// benchItems are the items of benchFeed(f, m) as dedupe documents.
-func benchItems(f, m int) []dedupe.Doc {
-	var docs []dedupe.Doc
-	for i := 0; i < m; i++ {
-		r := rand.New(rand.NewPCG(uint64(f), uint64(i)))
-		var body []byte
-		for len(body) < 3000 {
-			body = append(body, "<p>"...)
-			for w := 0; w < 40; w++ {
-				body = fmt.Appendf(body, "w%d ", r.IntN(3000))
-			}
-			body = append(body, ".</p>"...)
-		}
-		docs = append(docs, dedupe.Doc{Title: fmt.Sprintf("Story %d of site %d w%d", i, f, r.IntN(1000)), HTML: string(body)})
-	}
-	return docs
 }
