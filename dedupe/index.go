@@ -38,7 +38,7 @@ type Index struct {
 	// removed slot.
 	ids    []uint32
 	wide   []uint64
-	fps    []uint64 // body fingerprints
+	fps    []uint64 // body fingerprints; its length is the slot count
 	tables []table
 	keys   keyTable
 	// pend lists the slots added since the last rebuild, in order; the
@@ -142,14 +142,7 @@ func (t *table) key(fp uint64) uint32 { return uint32(fp>>t.shift) & (1<<t.width
 func (t *table) chain(fp uint64) uint32 { return t.key(fp) & (1<<t.chainBits - 1) }
 
 // Len is the number of items indexed.
-func (x *Index) Len() int { return x.slots() - x.dead }
-
-func (x *Index) slots() int {
-	if x.wide != nil {
-		return len(x.wide)
-	}
-	return len(x.ids)
-}
+func (x *Index) Len() int { return len(x.fps) - x.dead }
 
 // id is the item id of a slot (0: removed).
 func (x *Index) id(slot uint32) uint64 {
@@ -197,7 +190,7 @@ func (x *Index) Add(id uint64, s Signature) {
 		t.next = append(t.next, t.head[c])
 		t.head[c] = uint32(len(x.pend))
 	}
-	if len(x.pend) > pendingLimit(x.slots()) {
+	if len(x.pend) > pendingLimit(len(x.fps)) {
 		x.rebuild()
 	}
 }
@@ -267,7 +260,7 @@ func (x *Index) Remove(id uint64, s Signature) {
 			}
 		}
 	}
-	if x.dead > 1024 && x.dead > x.slots()/4 {
+	if x.dead > 1024 && x.dead > len(x.fps)/4 {
 		x.rebuild()
 	}
 }
@@ -393,7 +386,7 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 func (x *Index) rebuild() {
 	var remap []uint32 // old slot -> new slot + 1 (0: removed)
 	if x.dead > 0 {
-		remap = make([]uint32, x.slots())
+		remap = make([]uint32, len(x.fps))
 		n := 0
 		for i := range x.fps {
 			id := x.id(uint32(i))
