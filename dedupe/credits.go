@@ -88,6 +88,8 @@ func mayCredit(s string) bool {
 		if creditStarts[p>>6]&(1<<(p&63)) == 0 {
 			continue
 		}
+		// One case per pair of creditFragments (the bitmap passes only
+		// those); TestMayCreditPassesEveryMarker keeps the two in step.
 		var hit bool
 		switch p {
 		case 'o' | 'u'<<8:

@@ -11,9 +11,9 @@
 //     general list ("Read more", "Share this", copyright lines …) are
 //     dropped, so a site's header and footer do not count as content.
 //  3. Signature (signature.go): a 64-bit SimHash over word 3-shingles of
-//     title and body, a second SimHash of the opening ("lead") for teasers,
-//     a bottom-k sketch of the shingles and the lead's shingles for
-//     verification, the numbers the story mentions, and the domains it
+//     title and body, one of the headline, one of the opening ("lead",
+//     shown by explain; no longer indexed), a bottom-k sketch of the
+//     shingles and the lead's shingles for verification (teasers), the numbers the story mentions, and the domains it
 //     credits as its source.
 //  4. Index (index.go): the permuted-block tables of Manku, Jain and Das
 //     Sarma (WWW 2007): with the 64 bits split into k+1 blocks, any

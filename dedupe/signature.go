@@ -20,7 +20,10 @@ type Doc struct {
 // bytes when encoded.
 type Signature struct {
 	SimHash uint64 // title and body 3-shingles, boilerplate removed
-	Lead    uint64 // the opening sentence: what a teaser repeats
+	// Lead fingerprints the opening sentence, what a teaser repeats. Kept
+	// for `feedfold explain`; the index matches the opening by its exact
+	// anchor instead (see Index), and verification uses LeadSet.
+	Lead uint64
 	// TitleHash fingerprints the headline (cleaned of site names and
 	// labels); 0 when there is none.
 	TitleHash uint64
