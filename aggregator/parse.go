@@ -34,9 +34,17 @@ type ParsedFeed struct {
 // dedupe needs: the item's <source url> (a credit to the original) and the
 // channel's <ttl>. It also turns off gofeed's per-item HTML scan for images,
 // which costs a full HTML parse per item and which feedfold never uses.
-type sourceTranslator struct{ gofeed.DefaultRSSTranslator }
+//
+// With lifted CDATA (see liftCDATA) it first puts the lifted texts back.
+type sourceTranslator struct {
+	gofeed.DefaultRSSTranslator
+	restore *restorer
+}
 
 func (t *sourceTranslator) Translate(feed any) (*gofeed.Feed, error) {
+	if rf, ok := feed.(*rss.Feed); ok && t.restore != nil {
+		t.restore.restoreRSS(rf)
+	}
 	f, err := t.DefaultRSSTranslator.Translate(feed)
 	if err != nil {
 		return nil, err
@@ -64,10 +72,35 @@ func (t *sourceTranslator) Translate(feed any) (*gofeed.Feed, error) {
 	return f, nil
 }
 
-func newParser() *gofeed.Parser {
+func newParser(r *restorer) *gofeed.Parser {
 	p := gofeed.NewParser()
-	p.RSSTranslator = &sourceTranslator{gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
+	p.RSSTranslator = &sourceTranslator{
+		DefaultRSSTranslator: gofeed.DefaultRSSTranslator{DisableContentImageScan: true},
+		restore:              r,
+	}
 	return p
+}
+
+// parseFeed runs gofeed over body, lifting the large CDATA sections of an
+// RSS body out of its way (see liftCDATA) and parsing the body whole
+// whenever they cannot all be put back.
+func parseFeed(body []byte, kind gofeed.FeedType) (*gofeed.Feed, error) {
+	return parseLifting(body, kind, liftMin)
+}
+
+// parseLifting is parseFeed lifting sections of at least minLen bytes;
+// tests lift small ones too.
+func parseLifting(body []byte, kind gofeed.FeedType, minLen int) (*gofeed.Feed, error) {
+	if kind == gofeed.FeedTypeRSS {
+		if skel, lifted := liftCDATA(body, minLen); lifted != nil {
+			r := newRestorer(lifted)
+			f, err := newParser(r).Parse(bytes.NewReader(skel))
+			if err == nil && r.complete() {
+				return f, nil
+			}
+		}
+	}
+	return newParser(nil).Parse(bytes.NewReader(body))
 }
 
 // detectPeek is how much of a body feed-type detection reads; gofeed's
@@ -82,7 +115,8 @@ func Parse(body []byte, contentType, feedURL string, now time.Time) (*ParsedFeed
 	// Detection reads only the start, as gofeed's own Parse does: handing
 	// it the whole body copied every feed once more (a sixth of all bytes
 	// allocated while polling).
-	switch gofeed.DetectFeedType(bytes.NewReader(body[:min(len(body), detectPeek)])) {
+	kind := gofeed.DetectFeedType(bytes.NewReader(body[:min(len(body), detectPeek)]))
+	switch kind {
 	case gofeed.FeedTypeUnknown:
 		if looksLikeHTML(body) {
 			return nil, fmt.Errorf("%w: the URL answered with an HTML page", ErrNotAFeed)
@@ -92,7 +126,7 @@ func Parse(body []byte, contentType, feedURL string, now time.Time) (*ParsedFeed
 		}
 		return nil, ErrNotAFeed
 	}
-	f, err := newParser().Parse(bytes.NewReader(body))
+	f, err := parseFeed(body, kind)
 	if err != nil {
 		return nil, fmt.Errorf("parse feed: %w", err)
 	}
