@@ -228,8 +228,8 @@ func (a *Aggregator) update(tx *store.Tx, p prepared, journal *[]indexOp) error 
 // duplicates first, then near-duplicates through the fingerprint index.
 // It reports whether the item ended up in a cluster with others.
 func (a *Aggregator) insert(tx *store.Tx, st *txState, p prepared, journal *[]indexOp) (bool, error) {
-	it := p.item
-	if err := tx.InsertItem(&it); err != nil {
+	it, err := tx.InsertEncoded(p.enc)
+	if err != nil {
 		return false, err
 	}
 	if err := tx.PutSignature(it.ID, p.sigBytes); err != nil {

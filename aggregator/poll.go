@@ -97,9 +97,7 @@ func (a *Aggregator) pollFeeds(ctx context.Context, feeds []store.Feed, progress
 					results <- feedResult{feed: f, cancelled: true}
 					continue
 				}
-				r := a.fetchFeed(ctx, f)
-				release()
-				results <- r
+				results <- a.fetchFeed(ctx, f, release)
 			}
 		}()
 	}
@@ -241,7 +239,8 @@ type feedResult struct {
 
 type prepared struct {
 	item     store.Item
-	existing uint64 // id of the stored item with the same key, 0 when new
+	existing uint64            // id of the stored item with the same key, 0 when new
+	enc      store.EncodedItem // a new item's record, encoded by the worker
 	sig      dedupe.Signature
 	sigBytes []byte
 	credits  []string

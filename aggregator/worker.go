@@ -11,12 +11,17 @@ import (
 
 // fetchFeed fetches, parses and prepares one feed. It never returns an
 // error: failures are recorded on the feed record the writer saves.
-func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed) feedResult {
+// fetched is called once the response is in (or the fetch failed): it
+// frees the feed's per-host slot, which guards the server, not this
+// machine's cores, so the next feed from the same host can be fetched
+// while this one is parsed.
+func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed, fetched func()) feedResult {
 	now := a.opts.Now()
 	f.LastFetched = now
 	f.LastStatus = 0 // set below once a response arrives
 	t0 := time.Now()
 	resp, err := a.fetcher.Fetch(ctx, f.URL, Validators{ETag: f.ETag, LastModified: f.LastModified})
+	fetched()
 	a.counters.observeFetch(time.Since(t0))
 	if err != nil {
 		if ctx.Err() != nil {
@@ -124,6 +129,11 @@ func (a *Aggregator) prepare(az *dedupe.Analyzer, res *feedResult, items []store
 			return err
 		}
 		p.sigBytes = b
+		if p.existing == 0 {
+			if p.enc, err = a.db.EncodeItem(p.item); err != nil {
+				return err
+			}
+		}
 	}
 	state, err := bp.MarshalBinary()
 	if err != nil {

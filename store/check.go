@@ -27,9 +27,9 @@ func (d *DB) Check() error {
 		nItems := 0
 		err := items.ForEach(func(k, v []byte) error {
 			nItems++
-			var it Item
-			if err := t.c.decode(v, &it); err != nil {
-				bad("item %d: %v", getU64(k), err)
+			it, err := t.decodeItem(getU64(k), v)
+			if err != nil {
+				bad("%v", err)
 				return nil
 			}
 			if t.b(bucketFeeds).Get(u64(it.FeedID)) == nil {

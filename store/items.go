@@ -9,14 +9,63 @@ import (
 // key, time, first-seen time and normalised URL (the URL index keeps the
 // first item that used a URL).
 func (t *Tx) InsertItem(it *Item) error {
+	v, err := t.c.encodeCompressed(withoutID(*it))
+	if err != nil {
+		return fmt.Errorf("encode item: %w", err)
+	}
+	return t.insert(it, v)
+}
+
+// EncodedItem is a new item with its record already encoded (see
+// EncodeItem).
+type EncodedItem struct {
+	item Item
+	v    []byte
+}
+
+// EncodeItem encodes a new item's record for InsertEncoded outside any
+// transaction. Encoding and compressing a record costs more than storing
+// it; done this way it runs on the caller's goroutine (a poll's workers,
+// one per core) instead of inside the single writer. It is safe for
+// concurrent use.
+func (d *DB) EncodeItem(it Item) (EncodedItem, error) {
+	v, err := d.codec.encodeCompressed(withoutID(it))
+	if err != nil {
+		return EncodedItem{}, fmt.Errorf("encode item: %w", err)
+	}
+	return EncodedItem{item: it, v: v}, nil
+}
+
+// Item returns the item an EncodedItem holds.
+func (e EncodedItem) Item() Item { return e.item }
+
+// InsertEncoded stores an item encoded by EncodeItem as InsertItem would,
+// and returns it with its assigned ID.
+func (t *Tx) InsertEncoded(e EncodedItem) (Item, error) {
+	it := e.item
+	if e.v == nil {
+		return it, fmt.Errorf("insert item: not encoded")
+	}
+	return it, t.insert(&it, e.v)
+}
+
+// withoutID clears the ID of an item about to be encoded: a record's ID is
+// its key (Item sets it from there), so it can be encoded before the ID is
+// assigned.
+func withoutID(it Item) Item {
+	it.ID = 0
+	return it
+}
+
+func (t *Tx) insert(it *Item, v []byte) error {
 	items := t.b(bucketItems)
 	id, err := items.NextSequence()
 	if err != nil {
 		return fmt.Errorf("insert item: %w", err)
 	}
 	it.ID = id
-	if err := t.putItem(*it); err != nil {
-		return err
+	if err := items.Put(u64(id), v); err != nil {
+		return fmt.Errorf("put item %d: %w", id, err)
 	}
 	if err := t.b(bucketItemKeys).Put(keyFeedString(it.FeedID, it.Key), keyPair(id, it.Hash)); err != nil {
 		return fmt.Errorf("insert item %d: %w", id, err)
@@ -59,7 +108,7 @@ func (t *Tx) unindexTimes(it Item) error {
 }
 
 func (t *Tx) putItem(it Item) error {
-	v, err := t.c.encodeCompressed(it)
+	v, err := t.c.encodeCompressed(withoutID(it))
 	if err != nil {
 		return fmt.Errorf("encode item %d: %w", it.ID, err)
 	}
@@ -100,9 +149,17 @@ func (t *Tx) Item(id uint64) (Item, error) {
 	if v == nil {
 		return it, fmt.Errorf("item %d: %w", id, ErrNotFound)
 	}
+	return t.decodeItem(id, v)
+}
+
+// decodeItem decodes the record stored under id. Records written since
+// EncodeItem carry ID 0 (older ones their ID): the key is what counts.
+func (t *Tx) decodeItem(id uint64, v []byte) (Item, error) {
+	var it Item
 	if err := t.c.decode(v, &it); err != nil {
 		return it, fmt.Errorf("decode item %d: %w", id, err)
 	}
+	it.ID = id
 	return it, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -53,6 +54,13 @@ type DB struct {
 	bolt  *bolt.DB
 	path  string
 	codec *codec
+
+	// mapped caches where bbolt's memory map lies (see ReleaseMapped).
+	mapped struct {
+		sync.Mutex
+		data   uintptr // start of the mapping the ranges were read for
+		ranges [][2]uintptr
+	}
 }
 
 // Open opens (creating it 0600 if absent) the database at path, migrating it

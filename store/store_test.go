@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -347,5 +348,59 @@ func TestSignaturesFromChunks(t *testing.T) {
 		if len(got) != 10 || got[0] != 3 || got[9] != 30 || !slices.IsSorted(got) {
 			t.Errorf("chunk %d: got %v", chunk, got)
 		}
+	}
+}
+
+// TestEncodedItemsReadBack: an item encoded before its transaction (as poll
+// workers do) is stored like InsertItem's, and reads back with the ID its
+// key gives, as do records from before EncodeItem that carry their ID.
+func TestEncodedItemsReadBack(t *testing.T) {
+	db := openTest(t)
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	want := Item{FeedID: 1, Key: "g1", URL: "https://x.example/1", NormURL: "https://x.example/1", Title: "Title", Content: "<p>body</p>", Published: base, FirstSeen: base, Hash: 7}
+	enc, err := db.EncodeItem(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id uint64
+	if err := db.Update(func(tx *Tx) error {
+		if err := tx.AddFeed(&Feed{URL: "https://x.example/feed"}); err != nil {
+			return err
+		}
+		addOld := Item{FeedID: 1, Key: "g0", Title: "old", Published: base, FirstSeen: base}
+		if err := tx.InsertItem(&addOld); err != nil {
+			return err
+		}
+		// A record as written before EncodeItem, ID inside.
+		addOld.Title = "older"
+		v, err := encode(addOld)
+		if err != nil {
+			return err
+		}
+		if err := tx.b(bucketItems).Put(u64(addOld.ID), v); err != nil {
+			return err
+		}
+		it, err := tx.InsertEncoded(enc)
+		id = it.ID
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.View(func(tx *Tx) error {
+		got, err := tx.Item(id)
+		want.ID = id
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("Item(%d) = %+v, %v; want %+v", id, got, err, want)
+		}
+		if gotID, _, ok := tx.ItemIDByKey(1, "g1"); !ok || gotID != id {
+			t.Errorf("key index = %d, %v; want %d", gotID, ok, id)
+		}
+		if old, err := tx.Item(1); err != nil || old.ID != 1 || old.Title != "older" {
+			t.Errorf("old record = %+v, %v", old, err)
+		}
+		return nil
+	})
+	if err := db.Check(); err != nil {
+		t.Fatal(err)
 	}
 }
