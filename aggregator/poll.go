@@ -97,7 +97,10 @@ func (a *Aggregator) pollFeeds(ctx context.Context, feeds []store.Feed, progress
 					results <- feedResult{feed: f, cancelled: true}
 					continue
 				}
-				results <- a.fetchFeed(ctx, f, release)
+				r, done := a.fetchFeed(ctx, f)
+				release()
+				results <- r
+				done()
 			}
 		}()
 	}

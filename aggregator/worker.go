@@ -10,24 +10,23 @@ import (
 )
 
 // fetchFeed fetches, parses and prepares one feed. It never returns an
-// error: failures are recorded on the feed record the writer saves.
-// fetched is called once the response is in (or the fetch failed): it
-// frees the feed's per-host slot, which guards the server, not this
-// machine's cores, so the next feed from the same host can be fetched
-// while this one is parsed.
-func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed, fetched func()) feedResult {
+// error: failures are recorded on the feed record the writer saves. The
+// caller calls done once it has handed the result on: until then the
+// feed keeps its parsing slot, so no more prepared feeds wait for the
+// writer than there are cores (each is several times its feed's size).
+func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed) (_ feedResult, done func()) {
+	done = func() {}
 	now := a.opts.Now()
 	f.LastFetched = now
 	f.LastStatus = 0 // set below once a response arrives
 	t0 := time.Now()
 	resp, err := a.fetcher.Fetch(ctx, f.URL, Validators{ETag: f.ETag, LastModified: f.LastModified})
-	fetched()
 	a.counters.observeFetch(time.Since(t0))
 	if err != nil {
 		if ctx.Err() != nil {
-			return feedResult{feed: f, cancelled: true}
+			return feedResult{feed: f, cancelled: true}, done
 		}
-		return a.failed(f, err)
+		return a.failed(f, err), done
 	}
 	res := feedResult{}
 	if resp.PermanentRedirect && resp.FinalURL != "" && resp.FinalURL != f.URL {
@@ -39,19 +38,19 @@ func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed, fetched func()
 		f.LastError, f.Failures = "", 0
 		f.NextPoll = now.Add(a.interval(f, nil, 0, resp.MaxAge))
 		res.feed, res.notModified = f, true
-		return res
+		return res, done
 	}
 	var az *dedupe.Analyzer
 	select {
 	case az = <-a.analyzers:
 	case <-ctx.Done():
-		return feedResult{feed: f, cancelled: true}
+		return feedResult{feed: f, cancelled: true}, done
 	}
-	defer func() { az.Reset(); a.analyzers <- az }()
+	done = func() { az.Reset(); a.analyzers <- az }
 	parsed, err := Parse(resp.Body, resp.ContentType, f.URL, now)
 	resp.Body = nil // parsed now holds what is needed
 	if err != nil {
-		return a.failed(f, err)
+		return a.failed(f, err), done
 	}
 	f.ETag, f.LastModified = resp.ETag, resp.LastModified
 	if parsed.Title != "" && !f.UserTitle {
@@ -69,9 +68,9 @@ func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed, fetched func()
 	f.NextPoll = now.Add(f.Interval)
 	res.feed = f
 	if err := a.prepare(az, &res, parsed.Items); err != nil {
-		return a.failed(f, err)
+		return a.failed(f, err), done
 	}
-	return res
+	return res, done
 }
 
 // prepare drops unchanged items, learns the feed's boilerplate from the new
