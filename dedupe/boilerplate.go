@@ -251,11 +251,22 @@ func dateOnly(ws []string) bool {
 // domainOnly: a segment that is only a domain or URL ("bbc.co.uk"), such
 // as the name after a "Source:" label.
 func domainOnly(raw string) bool {
-	fs := strings.Fields(raw)
-	if len(fs) == 0 || len(fs) > 2 {
+	// At most two fields, read without splitting every segment of every
+	// item into a slice (strings.Fields here was a tenth of a poll's
+	// allocations).
+	var fs [2]string
+	n := 0
+	for f := range strings.FieldsSeq(raw) {
+		if n == len(fs) {
+			return false
+		}
+		fs[n] = f
+		n++
+	}
+	if n == 0 {
 		return false
 	}
-	for _, f := range fs {
+	for _, f := range fs[:n] {
 		f = strings.Trim(f, ".,;:()[]")
 		if !strings.Contains(f, ".") || domainOf(f) == "" {
 			return false

@@ -1,6 +1,9 @@
 package dedupe
 
 import (
+	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -130,5 +133,34 @@ func TestSyndicatedStoryPastStopLimit(t *testing.T) {
 			}
 		}
 		t.Errorf("cluster of the first copy has %d of %d copies; apart: %v", n, copies, apart)
+	}
+}
+
+// TestAnalyzerSignsLikeSign: texts analysed by one Analyzer and signed one
+// after another (as a poll worker does, reusing the Analyzer's scratch)
+// get the signatures Sign gives each document alone.
+func TestAnalyzerSignsLikeSign(t *testing.T) {
+	cfg := DefaultConfig()
+	bp := NewBoilerplate(cfg)
+	var docs []Doc
+	for i := range mergeParas {
+		// Longer, shorter, then longer again, so a reused array is
+		// sometimes too small and sometimes has stale words past the end.
+		ps := mergeParas[:len(mergeParas)-i]
+		if i%2 == 1 {
+			ps = append(slices.Clone(mergeParas), mergeParas[i:]...)
+		}
+		docs = append(docs, Doc{Title: fmt.Sprintf("Story %d", i), HTML: paras(ps...), URL: fmt.Sprintf("https://x.example/%d", i)})
+	}
+	var a Analyzer
+	texts := make([]*Text, len(docs))
+	for i, d := range docs {
+		texts[i] = a.Analyze(d)
+	}
+	for i, d := range docs {
+		got, want := SignText(cfg, texts[i], bp), Sign(cfg, d, bp)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("doc %d: signed with the Analyzer's scratch %+v, alone %+v", i, got, want)
+		}
 	}
 }

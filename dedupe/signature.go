@@ -63,6 +63,9 @@ type Text struct {
 	title   []string
 	segs    []textSeg
 	credits []string
+	// sign is the Analyzer's scratch for SignText's word hashes, nil for
+	// a Text from Analyze.
+	sign *[]uint64
 }
 
 type textSeg struct {
@@ -92,6 +95,9 @@ type Analyzer struct {
 	words  slab[string]
 	hashes slab[uint64]
 	segs   slab[textSeg]
+	// sign is SignText's working copy of a text's word hashes (4 KiB an
+	// item, the largest allocation of signing), reused item to item.
+	sign []uint64
 }
 
 // Reset makes every Text returned so far invalid and their memory
@@ -136,7 +142,7 @@ func (s *slab[T]) reset() {
 
 // Analyze extracts and normalises an item's text (see Analyzer).
 func (a *Analyzer) Analyze(doc Doc) *Text {
-	t := &Text{title: words(cleanHeadline(doc.Title), nil)}
+	t := &Text{title: words(cleanHeadline(doc.Title), nil), sign: &a.sign}
 	titleKey := strings.Join(t.title, " ")
 	ex := extractText(doc.HTML, &a.ex)
 	t.credits = creditsOf(doc, ex)
@@ -202,7 +208,12 @@ func Sign(cfg Config, doc Doc, bp *Boilerplate) Signature {
 
 // SignText is Sign for an analysed text.
 func SignText(cfg Config, t *Text, bp *Boilerplate) Signature {
-	return signPrepared(cfg, prepareText(cfg, t, bp))
+	p := prepareText(cfg, t, bp)
+	sig := signPrepared(cfg, p)
+	if t.sign != nil && cap(p.hashes) <= maxKeptSlab {
+		*t.sign = p.hashes[:0]
+	}
+	return sig
 }
 
 func prepare(cfg Config, doc Doc, bp *Boilerplate) prepared {
@@ -215,7 +226,11 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 	for _, s := range t.segs {
 		n += len(s.ws)
 	}
-	p.hashes = make([]uint64, 0, n)
+	if t.sign != nil && cap(*t.sign) >= n {
+		p.hashes = (*t.sign)[:0]
+	} else {
+		p.hashes = make([]uint64, 0, n)
+	}
 	// Numbers are read before learned boilerplate goes: a template feed's
 	// sentences recur with only their figures changed, so they are learned
 	// as boilerplate, yet the figures are what tell two instances apart.
@@ -245,7 +260,8 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 			p.anchors = append(p.anchors, uint32(seqHash(hs)>>32))
 		}
 		if len(p.lead) < 6 {
-			p.lead = append(p.lead, hs...)
+			// Only what the cut to LeadWords below keeps.
+			p.lead = append(p.lead, hs[:min(len(hs), max(cfg.LeadWords-len(p.lead), 0))]...)
 		}
 	}
 	if len(p.lead) > cfg.LeadWords {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -16,6 +18,10 @@ import (
 type codec struct {
 	enc *zstd.Encoder
 	dec *zstd.Decoder
+	// bufs lends encodeCompressed its scratch buffers (JSON in, zstd out),
+	// which grew from nothing for every item: a tenth of a large poll's
+	// allocations.
+	bufs sync.Pool
 }
 
 // zstdMagic starts every zstd frame; JSON records start with '{', so old
@@ -23,7 +29,7 @@ type codec struct {
 var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 
 func newCodec() (*codec, error) {
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true))
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)), zstd.WithLowerEncoderMem(true), zstd.WithWindowSize(1<<16))
 	if err != nil {
 		return nil, fmt.Errorf("zstd encoder: %w", err)
 	}
@@ -38,21 +44,41 @@ func (c *codec) close() { c.dec.Close() }
 
 func encode(v any) ([]byte, error) {
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	if err := encodeTo(&buf, v); err != nil {
 		return nil, err
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return buf.Bytes(), nil
 }
 
-// encodeCompressed is encode followed by zstd.
+func encodeTo(buf *bytes.Buffer, v any) error {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	buf.Truncate(buf.Len() - 1) // Encode's newline
+	return nil
+}
+
+type scratch struct {
+	raw bytes.Buffer
+	out []byte
+}
+
+// encodeCompressed is encode followed by zstd. The result is a fresh
+// slice of its exact size: records wait in memory for their transaction.
 func (c *codec) encodeCompressed(v any) ([]byte, error) {
-	raw, err := encode(v)
-	if err != nil {
+	s, _ := c.bufs.Get().(*scratch)
+	if s == nil {
+		s = new(scratch)
+	}
+	defer c.bufs.Put(s)
+	s.raw.Reset()
+	if err := encodeTo(&s.raw, v); err != nil {
 		return nil, err
 	}
-	return c.enc.EncodeAll(raw, make([]byte, 0, len(raw)/2)), nil
+	s.out = c.enc.EncodeAll(s.raw.Bytes(), s.out[:0])
+	return bytes.Clone(s.out), nil
 }
 
 // decode reads a record written by encode or encodeCompressed.
