@@ -2,6 +2,7 @@ package aggregator
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -111,13 +112,28 @@ func declaresUTF8(body []byte) bool {
 // (encoding/xml turns \r\n into \n) and no U+FFFE/U+FFFF (which
 // encoding/xml rejects).
 func passesUnchanged(text []byte) bool {
-	for _, c := range text {
-		if c < 0x20 && c != '\t' && c != '\n' {
+	// Eight bytes at a time: (x - 0x20…20) &^ x & 0x80…80 is non-zero
+	// exactly when some byte of x is below 0x20, and then that word is
+	// looked at byte by byte. A byte loop here cost a sixth of parsing.
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(text); i += 8 {
+		if x := binary.LittleEndian.Uint64(text[i:]); (x-0x20*ones)&^x&highs != 0 && hasFiltered(text[i:i+8]) {
 			return false
 		}
 	}
-	return utf8.Valid(text) &&
+	return !hasFiltered(text[i:]) && utf8.Valid(text) &&
 		!bytes.Contains(text, []byte("\uFFFE")) && !bytes.Contains(text, []byte("\uFFFF"))
+}
+
+// hasFiltered reports whether b holds a control byte other than \t and \n.
+func hasFiltered(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' {
+			return true
+		}
+	}
+	return false
 }
 
 // restorer puts lifted CDATA texts back into the fields of a parsed RSS

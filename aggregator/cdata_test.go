@@ -111,3 +111,26 @@ func FuzzLiftedParse(f *testing.F) {
 		assertSameParse(t, "fuzz", body, kind)
 	})
 }
+
+// TestPassesUnchanged checks the word-at-a-time scan against the rule at
+// every position of a word.
+func TestPassesUnchanged(t *testing.T) {
+	for pos := 0; pos < 19; pos++ {
+		for _, c := range []byte{0x00, 0x07, '\r', 0x1f, '\t', '\n', ' ', 'a', 0x7f} {
+			b := []byte(strings.Repeat("x", 19))
+			b[pos] = c
+			want := c >= 0x20 || c == '\t' || c == '\n'
+			if got := passesUnchanged(b); got != want {
+				t.Errorf("byte %#x at %d: passes %v, want %v", c, pos, got, want)
+			}
+		}
+	}
+	for _, s := range []string{"caf\xe9 au lait", "a \uFFFE b", "a \uFFFF b"} {
+		if passesUnchanged([]byte(s)) {
+			t.Errorf("%q passes", s)
+		}
+	}
+	if !passesUnchanged([]byte("ünïcode ✓ \U0001F600 text")) {
+		t.Error("valid UTF-8 text does not pass")
+	}
+}

@@ -130,7 +130,6 @@ func (a *Aggregator) pollFeeds(ctx context.Context, feeds []store.Feed, progress
 		if err != nil {
 			werr = err
 		}
-		a.releaseMapped()
 		sum.add(st)
 		a.counters.add(st)
 		done += len(batch)

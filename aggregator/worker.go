@@ -82,6 +82,7 @@ func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed) (_ feedResult,
 func (a *Aggregator) prepare(az *dedupe.Analyzer, res *feedResult, items []store.Item) error {
 	f := res.feed
 	var bpState []byte
+	res.items = make([]prepared, 0, len(items))
 	err := a.db.View(func(tx *store.Tx) error {
 		for _, it := range items {
 			id, hash, ok := tx.ItemIDByKey(f.ID, it.Key)

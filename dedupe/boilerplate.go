@@ -3,6 +3,7 @@ package dedupe
 import (
 	"encoding/binary"
 	"errors"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -30,10 +31,10 @@ func (b *Boilerplate) Observe(doc Doc) { b.ObserveText(Analyze(doc)) }
 // ObserveText learns from one analysed item of the feed. Each segment
 // counts once per item, however often the item repeats it.
 func (b *Boilerplate) ObserveText(t *Text) {
-	seen := make(map[uint64]bool, len(t.segs))
-	for _, s := range t.segs {
-		if !seen[s.masked] {
-			seen[s.masked] = true
+	for i, s := range t.segs {
+		// An item has a few dozen segments: a backward scan finds
+		// repeats without a map per item (5% of a poll's allocations).
+		if !slices.ContainsFunc(t.segs[:i], func(o textSeg) bool { return o.masked == s.masked }) {
 			b.count[s.masked]++
 		}
 	}

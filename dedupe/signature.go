@@ -220,6 +220,9 @@ func prepare(cfg Config, doc Doc, bp *Boilerplate) prepared {
 	return prepareText(cfg, Analyze(doc), bp)
 }
 
+// maxNumbers bounds the figures a signature keeps.
+const maxNumbers = 64
+
 func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 	p := prepared{title: t.title, credits: t.credits}
 	n := 0
@@ -239,7 +242,8 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 			continue
 		}
 		for _, w := range s.ws {
-			if isNumber(w) {
+			// signPrepared reads at most maxNumbers of them.
+			if len(p.numbers) < maxNumbers && isNumber(w) {
 				p.numbers = append(p.numbers, w)
 			}
 		}
@@ -344,7 +348,7 @@ func signPrepared(cfg Config, p prepared) Signature {
 	slices.Sort(sig.Title)
 	sig.Title = slices.Compact(sig.Title)
 	for _, w := range p.numbers {
-		if len(sig.Numbers) >= 64 {
+		if len(sig.Numbers) >= maxNumbers {
 			break
 		}
 		sig.Numbers = append(sig.Numbers, uint32(wordHash(w)))
