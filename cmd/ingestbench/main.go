@@ -2,7 +2,7 @@
 // cost of parsing alone, on this machine.
 //
 // It writes N synthetic feeds × M items to a temporary directory, times
-// gofeed parsing every byte of them on one goroutine (the baseline), then
+// gofeed parsing every byte of them on one core (the baseline), then
 // serves the files from loopback in a child process and runs the real
 // feedfold binary (`import` then `poll --all`, twice) in another child, so
 // the peak RSS and CPU reported are feedfold's alone. The second poll is
