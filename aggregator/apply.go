@@ -184,7 +184,7 @@ func (a *Aggregator) link(tx *store.Tx, st *txState, it store.Item, sig dedupe.S
 	if prev, ok := tx.ItemIDByNormURL(it.NormURL); ok && prev != it.ID {
 		sameURL = prev
 	}
-	dec := dedupe.LinkItem(a.opts.Dedupe, a.index, st, it.ID, sig, st.memberOf(it, f, sig), sameURL)
+	dec := dedupe.LinkItem(a.opts.Dedupe, a.index, st, it.ID, sig, st.memberOf(metaOf(it), f, sig), sameURL)
 	if dec.Refused != "" {
 		a.log.Warn("duplicate refused", "item_url", it.URL, "feed_url", f.URL, "reason", dec.Refused)
 	}

@@ -58,7 +58,7 @@ func (s *txState) feed(id uint64) (store.Feed, bool) {
 }
 
 func (s *txState) Member(id uint64) (dedupe.Member, bool) {
-	it, err := s.tx.Item(id)
+	it, err := s.tx.ItemMeta(id)
 	if err != nil {
 		return dedupe.Member{}, false
 	}
@@ -70,7 +70,11 @@ func (s *txState) Member(id uint64) (dedupe.Member, bool) {
 	return s.memberOf(it, f, sig), true
 }
 
-func (s *txState) memberOf(it store.Item, f store.Feed, sig dedupe.Signature) dedupe.Member {
+func metaOf(it store.Item) store.ItemMeta {
+	return store.ItemMeta{ID: it.ID, FeedID: it.FeedID, NormURL: it.NormURL, Published: it.Published, FirstSeen: it.FirstSeen}
+}
+
+func (s *txState) memberOf(it store.ItemMeta, f store.Feed, sig dedupe.Signature) dedupe.Member {
 	site := f.SiteURL
 	if site == "" {
 		site = f.URL

@@ -392,6 +392,14 @@ func TestEncodedItemsReadBack(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("Item(%d) = %+v, %v; want %+v", id, got, err, want)
 		}
+		m, err := tx.ItemMeta(id)
+		wantMeta := ItemMeta{ID: id, FeedID: 1, NormURL: want.NormURL, Published: base, FirstSeen: base}
+		if err != nil || !reflect.DeepEqual(m, wantMeta) {
+			t.Errorf("ItemMeta(%d) = %+v, %v; want %+v", id, m, err, wantMeta)
+		}
+		if _, err := tx.ItemMeta(id + 100); !errors.Is(err, ErrNotFound) {
+			t.Errorf("ItemMeta of a missing item: %v", err)
+		}
 		if gotID, _, ok := tx.ItemIDByKey(1, "g1"); !ok || gotID != id {
 			t.Errorf("key index = %d, %v; want %d", gotID, ok, id)
 		}
