@@ -67,7 +67,7 @@ func liftCDATA(body []byte, minLen int) ([]byte, [][]byte) {
 		end := start + j
 		at = end + len(cdataClose)
 		text := body[start:end]
-		if len(text) < minLen || !passesUnchanged(text) {
+		if len(text) < minLen || !restorable(body[:start-len(cdataOpen)]) || !passesUnchanged(text) {
 			continue
 		}
 		if out == nil {
@@ -84,6 +84,27 @@ func liftCDATA(body []byte, minLen int) ([]byte, [][]byte) {
 		return body, nil
 	}
 	return append(out, body[done:]...), lifted
+}
+
+// restorable reports whether the element whose text starts at the end of
+// head is one restoreRSS puts lifted text back into: a section anywhere
+// else (an iTunes summary, an extension) would send the whole body through
+// gofeed a second time.
+func restorable(head []byte) bool {
+	head = bytes.TrimRight(head, " \t\r\n")
+	if !bytes.HasSuffix(head, []byte(">")) {
+		return false
+	}
+	open := bytes.LastIndexByte(head, '<')
+	if open < 0 {
+		return false
+	}
+	name, _, _ := bytes.Cut(head[open+1:len(head)-1], []byte(" "))
+	switch string(name) {
+	case "title", "description", "content:encoded":
+		return true
+	}
+	return false
 }
 
 // declaresUTF8 reports whether the XML declaration names no encoding or
