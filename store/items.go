@@ -36,9 +36,6 @@ func (d *DB) EncodeItem(it Item) (EncodedItem, error) {
 	return EncodedItem{item: it, v: v}, nil
 }
 
-// Item returns the item an EncodedItem holds.
-func (e EncodedItem) Item() Item { return e.item }
-
 // InsertEncoded stores an item encoded by EncodeItem as InsertItem would,
 // and returns it with its assigned ID.
 func (t *Tx) InsertEncoded(e EncodedItem) (Item, error) {
