@@ -133,6 +133,7 @@ func (a *Aggregator) prepare(az *dedupe.Analyzer, res *feedResult, items []store
 			if p.enc, err = a.db.EncodeItem(p.item); err != nil {
 				return err
 			}
+			p.item = store.Item{} // the record has it; its text can go
 		}
 	}
 	state, err := bp.MarshalBinary()
