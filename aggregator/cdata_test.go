@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mmcdole/gofeed"
 )
@@ -139,5 +140,31 @@ func TestPassesUnchanged(t *testing.T) {
 	}
 	if !passesUnchanged([]byte("ünïcode ✓ \U0001F600 text")) {
 		t.Error("valid UTF-8 text does not pass")
+	}
+}
+
+// TestWordPressFeedIsLifted: a feed as WordPress writes it has its items'
+// HTML lifted at the production threshold and put back in full, without
+// falling back to a second parse, and parses as gofeed parses it whole.
+func TestWordPressFeedIsLifted(t *testing.T) {
+	body, err := os.ReadFile("testdata/wordpress.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	skel, lifted := liftCDATA(body, liftMin)
+	if len(lifted) != 2 {
+		t.Fatalf("lifted %d sections, want the 2 content:encoded", len(lifted))
+	}
+	r := newRestorer(lifted)
+	if _, err := newParser(r).Parse(bytes.NewReader(skel)); err != nil || !r.complete() {
+		t.Fatalf("lifted parse: err %v, complete %v", err, r.complete())
+	}
+	assertSameParse(t, "wordpress", body, gofeed.FeedTypeRSS)
+	pf, err := Parse(body, "application/rss+xml", "https://localnews.example/feed/", time.Now())
+	if err != nil || len(pf.Items) != 2 {
+		t.Fatalf("Parse: %v, %d items", err, len(pf.Items))
+	}
+	if c := pf.Items[0].Content; !strings.HasPrefix(c, "<p>The council voted") || !strings.Contains(c, "appeared first on") {
+		t.Errorf("content not restored: %.120q", c)
 	}
 }
