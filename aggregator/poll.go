@@ -240,12 +240,11 @@ type feedResult struct {
 }
 
 type prepared struct {
-	item     store.Item
+	item     store.Item        // a changed item (existing != 0); empty for a new one, which enc holds
 	existing uint64            // id of the stored item with the same key, 0 when new
 	enc      store.EncodedItem // a new item's record, encoded by the worker
 	sig      dedupe.Signature
 	sigBytes []byte
-	credits  []string
 }
 
 var errRedirectConflict = errors.New("redirect target is already subscribed")

@@ -74,8 +74,9 @@ func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed) (_ feedResult,
 }
 
 // prepare drops unchanged items, learns the feed's boilerplate from the new
-// ones and signs them. It runs on a worker, so this CPU work spreads over
-// all cores while the single writer only links and stores.
+// ones, signs them and encodes each new item's record. It runs on a worker,
+// so this CPU work spreads over all cores while the single writer only
+// links and stores.
 //
 // The texts analysed with az are dropped before it returns; the signatures
 // kept in res share no memory with them.
