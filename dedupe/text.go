@@ -45,6 +45,10 @@ type extractScratch struct {
 // extractText turns item HTML (or plain text) into blocks with a real HTML
 // tokenizer. Plain text keeps its line breaks as block boundaries. The
 // blocks slice is sc's: valid until the next call with sc.
+//
+// Most feed HTML is plain markup (paragraphs, links, emphasis, images), and
+// for that simpleHTML gives the tokenizer's result at a fraction of its
+// cost; anything it is not sure of goes through the tokenizer.
 func extractText(src string, sc *extractScratch) extracted {
 	ex := extracted{blocks: sc.blocks[:0]}
 	defer func() { sc.blocks = ex.blocks }()
@@ -52,40 +56,60 @@ func extractText(src string, sc *extractScratch) extracted {
 		ex.blocks = paragraphs(src, ex.blocks)
 		return ex
 	}
+	tb := textBuilder{text: sc.text[:0], ends: sc.ends[:0]}
+	if !tb.simpleHTML(src) {
+		tb = textBuilder{text: tb.text[:0], ends: tb.ends[:0]}
+		ex.canonical = tb.tokenize(src)
+	}
+	ex.blocks = tb.finish(ex.blocks)
+	sc.text, sc.ends = tb.text, tb.ends
+	return ex
+}
+
+// textBuilder collects an item's text in one buffer, block after block; it
+// becomes one string at the end: a string per block cost an allocation
+// each.
+type textBuilder struct {
+	text       []byte
+	ends       []int // where each block ends in text
+	blockStart int
+}
+
+// flush ends the current block, if it has any text.
+func (tb *textBuilder) flush() {
+	if len(tb.text) > tb.blockStart {
+		tb.ends = append(tb.ends, len(tb.text))
+		tb.blockStart = len(tb.text)
+	}
+}
+
+// finish ends the last block and appends every block's paragraphs to dst.
+func (tb *textBuilder) finish(dst []string) []string {
+	tb.flush()
+	all, from := string(tb.text), 0
+	for _, to := range tb.ends {
+		// In HTML a newline inside text is a space; only elements break
+		// blocks. Plain text that arrived as one text node (no block
+		// elements at all) keeps its paragraphs.
+		dst = paragraphs(all[from:to], dst)
+		from = to
+	}
+	return dst
+}
+
+// tokenize reads src with x/net/html's tokenizer and returns the
+// canonical link, if any.
+func (tb *textBuilder) tokenize(src string) (canonical string) {
 	z := html.NewTokenizer(strings.NewReader(src))
-	// The item's text goes into one buffer, block after block, and becomes
-	// one string at the end: a string per block cost an allocation each.
-	text := sc.text[:0]
-	ends := sc.ends[:0] // where each block ends in text
-	defer func() { sc.text, sc.ends = text, ends }()
-	blockStart := 0
-	flush := func() {
-		if len(text) > blockStart {
-			ends = append(ends, len(text))
-			blockStart = len(text)
-		}
-	}
-	finish := func() {
-		flush()
-		all, from := string(text), 0
-		for _, to := range ends {
-			// In HTML a newline inside text is a space; only elements
-			// break blocks. Plain text that arrived as one text node
-			// (no block elements at all) keeps its paragraphs.
-			ex.blocks = paragraphs(all[from:to], ex.blocks)
-			from = to
-		}
-	}
 	skipDepth := 0
 	for {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
-			finish()
-			return ex
+			return canonical
 		case html.TextToken:
 			if skipDepth == 0 {
-				text = append(text, z.Text()...)
+				tb.text = append(tb.text, z.Text()...)
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
@@ -110,16 +134,12 @@ func extractText(src string, sc *extractScratch) extracted {
 						break
 					}
 				}
-				if rel == "canonical" && ex.canonical == "" {
-					ex.canonical = href
+				if rel == "canonical" && canonical == "" {
+					canonical = href
 				}
 				continue
 			}
-			if block[a] {
-				flush()
-			} else if a == atom.Img {
-				text = append(text, ' ')
-			}
+			tb.startTag(a)
 		case html.EndTagToken:
 			name, _ := z.TagName()
 			a := atom.Lookup(name)
@@ -129,12 +149,26 @@ func extractText(src string, sc *extractScratch) extracted {
 				}
 				continue
 			}
-			if block[a] {
-				flush()
-			} else {
-				text = append(text, ' ')
-			}
+			tb.endTag(a)
 		}
+	}
+}
+
+// startTag and endTag are what a tag outside skipped elements does to the
+// text.
+func (tb *textBuilder) startTag(a atom.Atom) {
+	if block[a] {
+		tb.flush()
+	} else if a == atom.Img {
+		tb.text = append(tb.text, ' ')
+	}
+}
+
+func (tb *textBuilder) endTag(a atom.Atom) {
+	if block[a] {
+		tb.flush()
+	} else {
+		tb.text = append(tb.text, ' ')
 	}
 }
 
