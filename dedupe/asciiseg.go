@@ -40,6 +40,14 @@ var asciiClass = func() (t [128]uint8) {
 	return t
 }()
 
+// lowerOrDigit marks the bytes a word is copied with as they are.
+var lowerOrDigit = func() (t [256]bool) {
+	for c := range asciiClass {
+		t[c] = asciiClass[c] == clsLower || asciiClass[c] == clsDigit
+	}
+	return t
+}()
+
 // segSpan locates one segment: its raw text in block number block, and
 // its words in segScratch.ends. A segment of a non-ASCII block is
 // segScratch.uni[rawStart] instead (rawEnd is -1).
@@ -85,25 +93,27 @@ func (sc *segScratch) scan(bi int, block string) {
 		cls := asciiClass[block[i]]
 		if cls == clsLower || cls == clsDigit || cls == clsUpper {
 			// A word: letters and digits (upper case folded), apostrophes
-			// joined, '.' or ',' between digits kept inside numbers.
+			// dropped, '.' or ',' between digits dropped inside numbers.
+			// Runs of lower-case letters and digits, most of a word, are
+			// copied whole.
 			start := len(buf)
 			for i < n {
+				j := i
+				for j < n && lowerOrDigit[block[j]] {
+					j++
+				}
+				buf = append(buf, block[i:j]...)
+				if i = j; i == n {
+					break
+				}
 				c := block[i]
-				switch asciiClass[c] {
-				case clsLower, clsDigit:
-					buf = append(buf, c)
-				case clsUpper:
+				if cls := asciiClass[c]; cls == clsUpper {
 					buf = append(buf, c+32)
-				case clsApos:
-				default:
-					if (c == '.' || c == ',') && len(buf) > start && isDigit(buf[len(buf)-1]) && i+1 < n && isDigit(block[i+1]) {
-						break
-					}
-					goto wordEnd
+				} else if cls != clsApos && !((c == '.' || c == ',') && len(buf) > start && isDigit(buf[len(buf)-1]) && i+1 < n && isDigit(block[i+1])) {
+					break
 				}
 				i++
 			}
-		wordEnd:
 			ends = append(ends, uint32(len(buf)))
 			continue
 		}
