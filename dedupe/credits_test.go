@@ -23,8 +23,8 @@ func TestMayCreditPassesEveryMarker(t *testing.T) {
 		}
 	}
 	for _, f := range creditFragments { // the bitmap and the dispatch agree
-		if !mayCredit("x " + strings.ToUpper(f) + " x") {
-			t.Errorf("fragment %q does not pass", f)
+		if !mayCredit("x " + strings.ToUpper(f.s) + " x") {
+			t.Errorf("fragment %q does not pass", f.s)
 		}
 	}
 	for _, s := range []string{"Via Reuters", "  via the BBC"} {
