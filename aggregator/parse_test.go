@@ -1,9 +1,11 @@
 package aggregator
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -272,5 +274,42 @@ func TestParseEntityAttacks(t *testing.T) {
 				t.Errorf("%s: external entity read a local file", name)
 			}
 		}
+	}
+}
+
+// TestParseKeepsNoPartOfTheBody: Fetcher.Release hands a parsed body's
+// buffer to the next fetch, so nothing Parse returns may point into the
+// body — overwriting it after parsing must change nothing.
+func TestParseKeepsNoPartOfTheBody(t *testing.T) {
+	files, err := filepath.Glob("testdata/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	parsedSome := 0
+	for _, file := range files {
+		orig, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := Parse(bytes.Clone(orig), "", "https://example.org/feed", now)
+		if err != nil {
+			continue // not a feed (page.html)
+		}
+		body := bytes.Clone(orig)
+		got, err := Parse(body, "", "https://example.org/feed", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range body {
+			body[i] = 'x'
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: parsed feed changed when its body was overwritten", file)
+		}
+		parsedSome++
+	}
+	if parsedSome < 8 {
+		t.Fatalf("only %d samples parsed", parsedSome)
 	}
 }

@@ -48,7 +48,7 @@ func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed) (_ feedResult,
 	}
 	done = func() { az.Reset(); a.analyzers <- az }
 	parsed, err := Parse(resp.Body, resp.ContentType, f.URL, now)
-	resp.Body = nil // parsed now holds what is needed
+	a.fetcher.Release(resp) // parsed holds copies of what it needs
 	if err != nil {
 		return a.failed(f, err), done
 	}
