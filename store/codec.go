@@ -65,9 +65,10 @@ type scratch struct {
 	out []byte
 }
 
-// encodeCompressed is encode followed by zstd. The result is a fresh
-// slice of its exact size: records wait in memory for their transaction.
-func (c *codec) encodeCompressed(v any) ([]byte, error) {
+// encodeCompressed is prefix followed by v encoded and compressed with
+// zstd. The result is a fresh slice of its exact size: records wait in
+// memory for their transaction.
+func (c *codec) encodeCompressed(prefix []byte, v any) ([]byte, error) {
 	s, _ := c.bufs.Get().(*scratch)
 	if s == nil {
 		s = new(scratch)
@@ -77,7 +78,7 @@ func (c *codec) encodeCompressed(v any) ([]byte, error) {
 	if err := encodeTo(&s.raw, v); err != nil {
 		return nil, err
 	}
-	s.out = c.enc.EncodeAll(s.raw.Bytes(), s.out[:0])
+	s.out = c.enc.EncodeAll(s.raw.Bytes(), append(s.out[:0], prefix...))
 	return bytes.Clone(s.out), nil
 }
 

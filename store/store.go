@@ -13,7 +13,7 @@ import (
 
 // SchemaVersion is the layout this code reads and writes. Open migrates
 // older files forward, one step at a time, inside a single transaction.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // migrations[i] upgrades a file from schema i to i+1. Version 0 is an empty
 // file: the first migration creates every bucket.
@@ -33,6 +33,11 @@ var migrations = []func(*bolt.Tx) error{
 		}
 		return nil
 	},
+	// 3: item records written from now on start with their metadata
+	// (itemMetaTag). Older records still read as they are; the version
+	// changes so that an older feedfold refuses the file instead of
+	// failing on every new record.
+	func(tx *bolt.Tx) error { return nil },
 }
 
 // Options tune Open. The zero value is usable.

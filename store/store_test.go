@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -411,4 +412,95 @@ func TestEncodedItemsReadBack(t *testing.T) {
 	if err := db.Check(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestItemRecordHead: an item's record carries its linking metadata ahead
+// of the compressed JSON, so ItemMeta reads it without the rest (a record
+// whose compressed part is damaged still answers ItemMeta, while Item
+// reports the damage); records of schema 2 (compressed JSON alone) still
+// read both ways; a cut head is an error, never a panic.
+func TestItemRecordHead(t *testing.T) {
+	db := openTest(t)
+	pub := time.Date(2026, 3, 4, 5, 6, 7, 890, time.UTC)
+	seen := time.Date(2026, 3, 5, 0, 0, 0, 1, time.UTC)
+	items := []Item{
+		{FeedID: 1, Key: "a", NormURL: "https://x.example/a", Title: "A", Content: "<p>a</p>", Published: pub, FirstSeen: seen},
+		{FeedID: 2, Key: "b", Title: "no URL, no date", FirstSeen: seen},
+	}
+	var ids []uint64
+	if err := db.Update(func(tx *Tx) error {
+		for _, f := range []string{"https://x.example/feed", "https://y.example/feed"} {
+			if err := tx.AddFeed(&Feed{URL: f}); err != nil {
+				return err
+			}
+		}
+		for i := range items {
+			if err := tx.InsertItem(&items[i]); err != nil {
+				return err
+			}
+			ids = append(ids, items[i].ID)
+		}
+		// A schema-2 record: compressed JSON with no head.
+		old := Item{FeedID: 2, Key: "c", NormURL: "https://y.example/c", Title: "C", Published: pub, FirstSeen: seen}
+		if err := tx.InsertItem(&old); err != nil {
+			return err
+		}
+		v, err := tx.c.encodeCompressed(nil, old)
+		if err != nil {
+			return err
+		}
+		items, ids = append(items, old), append(ids, old.ID)
+		return tx.b(bucketItems).Put(u64(old.ID), v)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.View(func(tx *Tx) error {
+		for i, id := range ids {
+			want := items[i]
+			got, err := tx.Item(id)
+			if err != nil || !reflect.DeepEqual(got, want) {
+				t.Errorf("Item(%d) = %+v, %v; want %+v", id, got, err, want)
+			}
+			m, err := tx.ItemMeta(id)
+			wantMeta := ItemMeta{ID: id, FeedID: want.FeedID, NormURL: want.NormURL, Published: want.Published, FirstSeen: want.FirstSeen}
+			if err != nil || m.FeedID != wantMeta.FeedID || m.NormURL != wantMeta.NormURL || !m.Published.Equal(wantMeta.Published) || !m.FirstSeen.Equal(wantMeta.FirstSeen) || m.Published.IsZero() != want.Published.IsZero() {
+				t.Errorf("ItemMeta(%d) = %+v, %v; want %+v", id, m, err, wantMeta)
+			}
+		}
+		return nil
+	})
+	if err := db.Check(); err != nil {
+		t.Fatal(err)
+	}
+	// Damage the compressed part of the first record.
+	id := ids[0]
+	if err := db.Update(func(tx *Tx) error {
+		v := bytes.Clone(tx.b(bucketItems).Get(u64(id)))
+		_, rest, err := splitItemRecord(v)
+		if err != nil {
+			return err
+		}
+		for i := len(v) - len(rest); i < len(v); i++ {
+			v[i] = 0xff
+		}
+		return tx.b(bucketItems).Put(u64(id), v)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.View(func(tx *Tx) error {
+		if m, err := tx.ItemMeta(id); err != nil || m.NormURL != items[0].NormURL {
+			t.Errorf("ItemMeta of a record with a damaged body = %+v, %v", m, err)
+		}
+		if _, err := tx.Item(id); err == nil {
+			t.Error("Item of a damaged record: no error")
+		}
+		v := tx.b(bucketItems).Get(u64(id))
+		_, rest, _ := splitItemRecord(v)
+		for n := 0; n < len(v)-len(rest); n++ {
+			if _, _, err := splitItemRecord(v[:n]); err == nil {
+				t.Errorf("head cut to %d bytes read without error", n)
+			}
+		}
+		return nil
+	})
 }
