@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/cespare/xxhash/v2"
 	"github.com/mmcdole/gofeed"
 	xhtml "golang.org/x/net/html"
 
@@ -97,22 +98,44 @@ func normalizeItem(gi *gofeed.Item, feedURL string, now time.Time) store.Item {
 	if it.Updated.IsZero() {
 		it.Updated = it.Published
 	}
-	h := fnv.New64a()
-	for _, s := range []string{it.Title, "\x00", it.Content, "\x00", it.Summary, "\x00", it.URL} {
-		h.Write([]byte(s))
-	}
-	it.Hash = h.Sum64()
+	it.Hash = contentHash(it)
 	switch {
 	case strings.TrimSpace(gi.GUID) != "":
 		it.Key = strings.TrimSpace(gi.GUID)
 	case link != "":
 		it.Key = link
 	default:
+		// FNV-1a for good: a changed key would make every such item new.
 		k := fnv.New64a()
 		k.Write([]byte(it.Title + "\x00" + it.Content + "\x00" + it.Summary))
 		it.Key = "hash:" + strconv.FormatUint(k.Sum64(), 16)
 	}
 	return it
+}
+
+// contentHash is what tells a changed item from a repeated one across
+// polls: xxHash64 of title, content, summary and URL. It is computed for
+// every item of every poll, so it must cost little next to parsing:
+// FNV-1a, which it replaced, reads a byte at a time (2% of a large poll's
+// CPU, and a copy of each string).
+func contentHash(it store.Item) uint64 {
+	var d xxhash.Digest
+	d.Reset()
+	for _, s := range [...]string{it.Title, "\x00", it.Content, "\x00", it.Summary, "\x00", it.URL} {
+		d.WriteString(s)
+	}
+	return d.Sum64()
+}
+
+// legacyContentHash is contentHash as items stored before it were hashed
+// (FNV-1a); prepare compares with it only when contentHash differs, so
+// those items are not taken for changed ones.
+func legacyContentHash(it store.Item) uint64 {
+	h := fnv.New64a()
+	for _, s := range [...]string{it.Title, "\x00", it.Content, "\x00", it.Summary, "\x00", it.URL} {
+		h.Write([]byte(s))
+	}
+	return h.Sum64()
 }
 
 // sanitizeTime returns t in UTC, or zero when missing or before 1970, and

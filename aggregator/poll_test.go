@@ -231,17 +231,25 @@ func TestPollPerHostLimit(t *testing.T) {
 	}
 }
 
-func TestChangedItemUpdatedInPlace(t *testing.T) {
+// pollChangingFeed serves body (which the test may change) as one feed,
+// subscribes to it and polls it once.
+func pollChangingFeed(t *testing.T, body *atomic.Value) (*Aggregator, *store.DB) {
+	t.Helper()
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	var body atomic.Value
-	body.Store(`<rss version="2.0"><channel><title>C</title><item><guid>g1</guid><title>First title</title><link>https://c.example/1</link><description>old text</description></item></channel></rss>`)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, body.Load()) }))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	a, db := newTestAggregator(t, func() time.Time { return now })
 	subscribe(t, db, srv.URL)
 	if _, err := a.Poll(context.Background(), true, nil); err != nil {
 		t.Fatal(err)
 	}
+	return a, db
+}
+
+func TestChangedItemUpdatedInPlace(t *testing.T) {
+	var body atomic.Value
+	body.Store(`<rss version="2.0"><channel><title>C</title><item><guid>g1</guid><title>First title</title><link>https://c.example/1</link><description>old text</description></item></channel></rss>`)
+	a, db := pollChangingFeed(t, &body)
 	body.Store(`<rss version="2.0"><channel><title>C</title><item><guid>g1</guid><title>Corrected title</title><link>https://c.example/1</link><description>new text</description></item></channel></rss>`)
 	sum, err := a.Poll(context.Background(), true, nil)
 	if err != nil {
@@ -261,6 +269,42 @@ func TestChangedItemUpdatedInPlace(t *testing.T) {
 			return true
 		})
 	})
+}
+
+// TestItemWithEarlierHashIsUnchanged: items stored by a version that hashed
+// content with FNV-1a are recognised as unchanged, not rewritten, when
+// their feed repeats them; a real change still updates them.
+func TestItemWithEarlierHashIsUnchanged(t *testing.T) {
+	var body atomic.Value
+	body.Store(`<rss version="2.0"><channel><title>C</title><item><guid>g1</guid><title>Title</title><link>https://c.example/1</link><description>text</description></item></channel></rss>`)
+	a, db := pollChangingFeed(t, &body)
+	// Store the item as the earlier version did: FNV-1a content hash.
+	if err := db.Update(func(tx *store.Tx) error {
+		var it store.Item
+		tx.Items(store.ItemQuery{}, func(i store.Item) bool { it = i; return false })
+		full, err := tx.Item(it.ID)
+		if err != nil {
+			return err
+		}
+		if full.Hash != contentHash(full) {
+			t.Errorf("stored hash %x, want contentHash %x", full.Hash, contentHash(full))
+		}
+		full.Hash = legacyContentHash(full)
+		return tx.UpdateItem(full)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := a.Poll(context.Background(), true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.NewItems != 0 || sum.Updated != 0 {
+		t.Fatalf("repeat poll = %+v, want nothing new or updated", sum)
+	}
+	body.Store(strings.Replace(body.Load().(string), "<description>text", "<description>changed text", 1))
+	if sum, err = a.Poll(context.Background(), true, nil); err != nil || sum.Updated != 1 {
+		t.Fatalf("poll after a change = %+v, %v; want 1 updated", sum, err)
+	}
 }
 
 func TestSameURLAcrossFeedsIsLinked(t *testing.T) {

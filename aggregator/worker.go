@@ -87,8 +87,8 @@ func (a *Aggregator) prepare(az *dedupe.Analyzer, res *feedResult, items []store
 	err := a.db.View(func(tx *store.Tx) error {
 		for _, it := range items {
 			id, hash, ok := tx.ItemIDByKey(f.ID, it.Key)
-			if ok && hash == it.Hash {
-				continue
+			if ok && (hash == it.Hash || hash == legacyContentHash(it)) {
+				continue // unchanged (stored by this version, or an earlier one)
 			}
 			it.FeedID = f.ID
 			res.items = append(res.items, prepared{item: it, existing: id})
