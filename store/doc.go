@@ -13,10 +13,10 @@
 //	feed_urls       feed URL -> feed id
 //	items           item id -> 0x01, feed id, published, first seen and
 //	                normalised URL as varints (what linking reads), then the
-//	                Item as zstd-compressed JSON (schema 3; schema 2 records
-//	                are the compressed JSON alone, older ones plain JSON).
-//	                The record's own "id" is 0 since records are encoded
-//	                before the id is assigned: the key is the id
+//	                rest of the Item as zstd-compressed JSON (schema 3;
+//	                schema 2 records are the whole Item as compressed JSON,
+//	                older ones plain JSON, their "id" ignored: the key is
+//	                the id, as records are encoded before it is assigned)
 //	item_keys       feed id | item key -> item id | content hash (upsert by GUID)
 //	item_time       published | item id -> nil          (newest-first listing)
 //	item_feed_time  feed id | published | item id -> nil (per-feed listing, retention by count)

@@ -455,6 +455,20 @@ func TestItemRecordHead(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.View(func(tx *Tx) error {
+		// The JSON after the head does not repeat it.
+		_, rest, err := splitItemRecord(tx.b(bucketItems).Get(u64(ids[0])))
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := tx.c.dec.DecodeAll(rest, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, field := range []string{`"id"`, `"feed_id"`, `"norm_url"`, `"published"`, `"first_seen"`} {
+			if bytes.Contains(raw, []byte(field)) {
+				t.Errorf("record JSON repeats %s: %s", field, raw)
+			}
+		}
 		for i, id := range ids {
 			want := items[i]
 			got, err := tx.Item(id)
