@@ -46,6 +46,13 @@ type Signature struct {
 	Anchors []uint32
 }
 
+// signScratch is an Analyzer's working memory for SignText: what prepared
+// holds only until signPrepared has hashed it.
+type signScratch struct {
+	hashes, lead []uint64
+	numbers      []string
+}
+
 // prepared is the normalised text of an item.
 type prepared struct {
 	title   []string
@@ -63,9 +70,9 @@ type Text struct {
 	title   []string
 	segs    []textSeg
 	credits []string
-	// sign is the Analyzer's scratch for SignText's word hashes, nil for
-	// a Text from Analyze.
-	sign *[]uint64
+	// sign is the Analyzer's scratch for SignText, nil for a Text from
+	// Analyze.
+	sign *signScratch
 }
 
 type textSeg struct {
@@ -95,9 +102,10 @@ type Analyzer struct {
 	words  slab[string]
 	hashes slab[uint64]
 	segs   slab[textSeg]
-	// sign is SignText's working copy of a text's word hashes (4 KiB an
-	// item, the largest allocation of signing), reused item to item.
-	sign []uint64
+	// sign is SignText's working memory (a copy of the text's word
+	// hashes, 4 KiB an item, the largest allocation of signing; the
+	// opening's hashes; the figures), reused item to item.
+	sign signScratch
 }
 
 // Reset makes every Text returned so far invalid and their memory
@@ -211,7 +219,8 @@ func SignText(cfg Config, t *Text, bp *Boilerplate) Signature {
 	p := prepareText(cfg, t, bp)
 	sig := signPrepared(cfg, p)
 	if t.sign != nil && cap(p.hashes) <= maxKeptSlab {
-		*t.sign = p.hashes[:0]
+		clear(p.numbers) // words of this feed's texts
+		*t.sign = signScratch{hashes: p.hashes[:0], lead: p.lead[:0], numbers: p.numbers[:0]}
 	}
 	return sig
 }
@@ -229,8 +238,11 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 	for _, s := range t.segs {
 		n += len(s.ws)
 	}
-	if t.sign != nil && cap(*t.sign) >= n {
-		p.hashes = (*t.sign)[:0]
+	if t.sign != nil {
+		p.lead, p.numbers = t.sign.lead[:0], t.sign.numbers[:0]
+	}
+	if t.sign != nil && cap(t.sign.hashes) >= n {
+		p.hashes = t.sign.hashes[:0]
 	} else {
 		p.hashes = make([]uint64, 0, n)
 	}
