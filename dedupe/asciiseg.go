@@ -49,23 +49,32 @@ var lowerOrDigit = func() (t [256]bool) {
 }()
 
 // segSpan locates one segment: its raw text in block number block, and
-// its words in segScratch.ends. A segment of a non-ASCII block is
+// its words in segScratch.spans. A segment of a non-ASCII block is
 // segScratch.uni[rawStart] instead (rawEnd is -1).
 type segSpan struct{ block, rawStart, rawEnd, wFrom, wTo int32 }
 
 // segScratch splits an item's blocks into segments with their words. For
-// ASCII text (nearly all of it) each block is one pass, and the words of
-// the whole item land in one buffer, so an item costs one string and one
-// []string allocation in finish, not two per block; other text goes
+// ASCII text (nearly all of it) each block is one pass; a word is a
+// substring of its block, or of one buffer for the whole item when it had
+// to be folded, so an item costs at most one string and one []string
+// allocation in finish, not two per block; other text goes
 // through segments and words (Unicode rules, NFKC). Both follow the same
 // rules.
 type segScratch struct {
-	buf []byte
-	// ends[i] is where word i ends in buf; words are stored back to back,
-	// so word i starts where word i-1 ends.
-	ends []uint32
-	segs []segSpan
-	uni  []rawSeg
+	// buf holds the words that differ from their text (folded case,
+	// apostrophes or digit separators dropped); the others, most words,
+	// are read from their block in place.
+	buf   []byte
+	spans []wordSpan
+	segs  []segSpan
+	uni   []rawSeg
+}
+
+// wordSpan locates a word: bytes from to to of block number block, or of
+// segScratch.buf when block is -1.
+type wordSpan struct {
+	block    int32
+	from, to uint32
 }
 
 // scan records the segments of block number bi.
@@ -79,14 +88,14 @@ func (sc *segScratch) scan(bi int, block string) {
 		}
 		return
 	}
-	buf, ends, segs := sc.buf, sc.ends, sc.segs
-	defer func() { sc.buf, sc.ends, sc.segs = buf, ends, segs }()
-	segStart, segWFrom := 0, len(ends)
+	buf, ws, segs := sc.buf, sc.spans, sc.segs
+	defer func() { sc.buf, sc.spans, sc.segs = buf, ws, segs }()
+	segStart, segWFrom := 0, len(ws)
 	cut := func(end int) {
-		if len(ends) > segWFrom {
-			segs = append(segs, segSpan{int32(bi), int32(segStart), int32(end), int32(segWFrom), int32(len(ends))})
+		if len(ws) > segWFrom {
+			segs = append(segs, segSpan{int32(bi), int32(segStart), int32(end), int32(segWFrom), int32(len(ws))})
 		}
-		segStart, segWFrom = end, len(ends)
+		segStart, segWFrom = end, len(ws)
 	}
 	n := len(block)
 	for i := 0; i < n; {
@@ -94,27 +103,44 @@ func (sc *segScratch) scan(bi int, block string) {
 		if cls == clsLower || cls == clsDigit || cls == clsUpper {
 			// A word: letters and digits (upper case folded), apostrophes
 			// dropped, '.' or ',' between digits dropped inside numbers.
-			// Runs of lower-case letters and digits, most of a word, are
-			// copied whole.
-			start := len(buf)
+			// A word that needs none of that is its own bytes of the
+			// block; only the others are copied, folded, into buf.
+			start, bufStart, copied := i, len(buf), false
 			for i < n {
 				j := i
 				for j < n && lowerOrDigit[block[j]] {
 					j++
 				}
-				buf = append(buf, block[i:j]...)
+				if copied {
+					buf = append(buf, block[i:j]...)
+				}
 				if i = j; i == n {
 					break
 				}
 				c := block[i]
-				if cls := asciiClass[c]; cls == clsUpper {
-					buf = append(buf, c+32)
-				} else if cls != clsApos && !((c == '.' || c == ',') && len(buf) > start && isDigit(buf[len(buf)-1]) && i+1 < n && isDigit(block[i+1])) {
+				cls := asciiClass[c]
+				// The word so far ends in a digit: its last byte in buf
+				// once copied, else in the block.
+				endsInDigit := i > start && isDigit(block[i-1])
+				if copied {
+					endsInDigit = len(buf) > bufStart && isDigit(buf[len(buf)-1])
+				}
+				if cls != clsUpper && cls != clsApos && !((c == '.' || c == ',') && endsInDigit && i+1 < n && isDigit(block[i+1])) {
 					break
+				}
+				if !copied {
+					buf, copied = append(buf, block[start:i]...), true
+				}
+				if cls == clsUpper {
+					buf = append(buf, c+32)
 				}
 				i++
 			}
-			ends = append(ends, uint32(len(buf)))
+			if copied {
+				ws = append(ws, wordSpan{-1, uint32(bufStart), uint32(len(buf))})
+			} else {
+				ws = append(ws, wordSpan{int32(bi), uint32(start), uint32(i)})
+			}
 			continue
 		}
 		switch cls {
@@ -142,7 +168,7 @@ func (sc *segScratch) scan(bi int, block string) {
 
 // words is the number of words scanned so far.
 func (sc *segScratch) words() int {
-	n := len(sc.ends)
+	n := len(sc.spans)
 	for _, u := range sc.uni {
 		n += len(u.ws)
 	}
@@ -150,13 +176,15 @@ func (sc *segScratch) words() int {
 }
 
 // finish appends the segments scanned from blocks, in order, to dst; all,
-// of length len(sc.ends), receives the words.
+// of length len(sc.spans), receives the words.
 func (sc *segScratch) finish(blocks []string, dst []rawSeg, all []string) []rawSeg {
 	joined := string(sc.buf)
-	start := uint32(0)
-	for i, end := range sc.ends {
-		all[i] = joined[start:end]
-		start = end
+	for i, w := range sc.spans {
+		if w.block < 0 {
+			all[i] = joined[w.from:w.to]
+		} else {
+			all[i] = blocks[w.block][w.from:w.to]
+		}
 	}
 	for _, s := range sc.segs {
 		if s.rawEnd < 0 {

@@ -15,6 +15,9 @@ func TestSplitSegmentsMatchesUnicodePath(t *testing.T) {
 		"  leading and trailing spaces.  ",
 		"no end punctuation",
 		"a.b.c. U.S. A. Smith said: ok",
+		// Words folded after a first run read from the block: the digit
+		// rule must look at the word so far, not at the byte before.
+		"5'.3 1.,2 1,.2 Don't 2'A 4.5.6 x1,2 O'Neil's 3''4",
 		"",
 	} {
 		if got, want := splitSegments(block, nil), unicodeSegments(block); !reflect.DeepEqual(got, want) {
@@ -36,7 +39,7 @@ func TestSplitSegmentsControlSpaces(t *testing.T) {
 func splitSegments(block string, dst []rawSeg) []rawSeg {
 	var sc segScratch
 	sc.scan(0, block)
-	return sc.finish([]string{block}, dst, make([]string, len(sc.ends)))
+	return sc.finish([]string{block}, dst, make([]string, len(sc.spans)))
 }
 
 // unicodeSegments is the general path that splitSegments must agree with.

@@ -155,14 +155,14 @@ func (a *Analyzer) Analyze(doc Doc) *Text {
 	ex := extractText(doc.HTML, &a.ex)
 	t.credits = creditsOf(doc, ex)
 	sc := &a.sc
-	sc.buf, sc.ends, sc.segs, sc.uni = sc.buf[:0], sc.ends[:0], sc.segs[:0], sc.uni[:0]
+	sc.buf, sc.spans, sc.segs, sc.uni = sc.buf[:0], sc.spans[:0], sc.segs[:0], sc.uni[:0]
 	for i, bl := range ex.blocks {
 		sc.scan(i, bl)
 	}
 	// The item's words, word hashes and segments are each one piece of a
 	// slab: the counts are known once every block is scanned.
 	hashes := a.hashes.take(sc.words())[:0]
-	a.raw = sc.finish(ex.blocks, a.raw[:0], a.words.take(len(sc.ends)))
+	a.raw = sc.finish(ex.blocks, a.raw[:0], a.words.take(len(sc.spans)))
 	segs := a.raw
 	t.segs = a.segs.take(len(segs))[:0]
 	dropNext := false
