@@ -18,6 +18,9 @@ func TestSplitSegmentsMatchesUnicodePath(t *testing.T) {
 		// Words folded after a first run read from the block: the digit
 		// rule must look at the word so far, not at the byte before.
 		"5'.3 1.,2 1,.2 Don't 2'A 4.5.6 x1,2 O'Neil's 3''4",
+		// Typographic quotes and dashes, read by the scanner too.
+		"“We don’t know,” she said.” Next ‘one’ — GAZETTE — 14 Mar – x–y —5’5 U.S.” A.’B 5’.3 ’tis dogs’ —",
+		"— lead dash", "end —", "a —— b", "said:” ok", "x “U.S.” y",
 		"",
 	} {
 		if got, want := splitSegments(block, nil), unicodeSegments(block); !reflect.DeepEqual(got, want) {

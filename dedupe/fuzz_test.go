@@ -12,10 +12,11 @@ func FuzzSign(f *testing.F) {
 	f.Add("Title | Site", "<p>TRENDING NEWS Back to news 14 Mar, 2025 Share:</p><p>@Source: mirror.co.uk</p><p>Body text here. More.</p>")
 	f.Add("", "<script>alert(1)</script><link rel=canonical href='https://x.example/a'>")
 	f.Add("WASHINGTON (Reuters) - x", "plain\n\ntext with 5.2 and 1,000 numbers")
+	f.Add("\u201cWe don\u2019t\u201d \u2014 U.S.\u201d A.\u2019B 5\u2019.3", "<p>\u2018Quoted\u2019 \u2013 text.\u201d Next</p>")
 	cfg := DefaultConfig()
 	f.Fuzz(func(t *testing.T, title, html string) {
 		// The ASCII fast path must agree with the general one.
-		if isASCII(title) {
+		if scannable(title) {
 			if got, want := splitSegments(title, nil), unicodeSegments(title); !reflect.DeepEqual(got, want) {
 				t.Fatalf("splitSegments(%q) = %+v, want %+v", title, got, want)
 			}
