@@ -10,13 +10,15 @@ import (
 // simpleHTML is tokenize for plain markup, read straight from the string:
 // x/net/html's tokenizer copies the input through a reader buffer, allocates
 // a few KB per item and decodes byte by byte, which made it a quarter of an
-// item's analysis. It handles text, tags whose names are letters and digits,
-// and attributes of the usual forms (key, key=value, key="…", key='…'),
-// exactly as the tokenizer reads them; on anything else — comments,
-// doctypes, processing instructions, raw-text elements such as <script>,
-// <link>, carriage returns, unusual attribute syntax, a tag cut off at the
-// end — it returns false and the caller tokenizes the whole item instead.
-// FuzzSimpleHTML holds it to the tokenizer's result.
+// item's analysis. It handles text (carriage returns included), tags whose
+// names are letters and digits, attributes of the usual forms (key,
+// key=value, key="…", key='…'), comments, and the raw text of the skipped
+// <style>, <iframe> and <noscript> (embeds), exactly as the tokenizer reads
+// them; on anything else — doctypes, processing instructions, <script> and
+// other raw-text elements, <link>, unusual attribute or comment syntax, a
+// tag or comment cut off at the end — it returns false and the caller
+// tokenizes the whole item instead. FuzzSimpleHTML holds it to the
+// tokenizer's result.
 func (tb *textBuilder) simpleHTML(src string) bool {
 	skipDepth, textStart := 0, 0
 	for i := 0; ; {
@@ -33,8 +35,23 @@ func (tb *textBuilder) simpleHTML(src string) bool {
 		switch {
 		case isLetter(next):
 		case end && i+2 < len(src) && isLetter(src[i+2]):
+		case strings.HasPrefix(src[i+1:], "!--"):
+			// A comment: the tokenizer ends it at the first "-->", unless
+			// it opens with ">" or "->" or holds "--!>", which end it
+			// sooner; those, and a comment cut off at the end, are left
+			// to the tokenizer.
+			k := strings.Index(src[i+4:], "-->")
+			if k < 0 || strings.HasPrefix(src[i+4:], ">") || strings.HasPrefix(src[i+4:], "->") || strings.Contains(src[i+4:i+4+k+3], "--!>") {
+				return false
+			}
+			if !tb.simpleText(src[textStart:i], skipDepth) {
+				return false
+			}
+			i = i + 4 + k + 3
+			textStart = i
+			continue
 		case next == '/' || next == '!' || next == '?':
-			return false // comments, doctypes, "</>" and other oddities
+			return false // doctypes, "</>" and other oddities
 		default:
 			i++ // "<" not starting a tag is text, as in the tokenizer
 			continue
@@ -57,12 +74,20 @@ func (tb *textBuilder) simpleHTML(src string) bool {
 			tb.endTag(a)
 			continue
 		}
-		if raw || a == atom.Link {
+		if a == atom.Link || raw && (selfClosing || !skipped[a] || a == atom.Script) {
+			// Script data has escaping rules of its own, and raw text
+			// outside a skipped element would be kept.
 			return false
 		}
 		if skipped[a] {
 			if !selfClosing {
 				skipDepth++
+			}
+			if raw {
+				// <style>, <iframe>, <noscript>: everything up to the
+				// matching end tag is text (dropped, being skipped).
+				i = rawTextEnd(src, i, a.String())
+				textStart = i
 			}
 			continue
 		}
@@ -77,7 +102,8 @@ func (tb *textBuilder) simpleText(s string, skipDepth int) bool {
 		return true
 	}
 	if strings.IndexByte(s, '\r') >= 0 {
-		return false // the tokenizer turns CR LF into LF
+		// As the tokenizer does before decoding entities.
+		s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 	}
 	if strings.IndexByte(s, '&') >= 0 {
 		s = html.UnescapeString(s)
@@ -103,7 +129,7 @@ func scanTag(src string, i int) (a atom.Atom, raw bool, after int, selfClosing, 
 		return 0, false, 0, false, false
 	}
 	switch src[i] {
-	case ' ', '\n', '\t', '\f', '/', '>':
+	case ' ', '\n', '\r', '\t', '\f', '/', '>':
 	default:
 		return 0, false, 0, false, false // e.g. "<o:p>"
 	}
@@ -182,13 +208,33 @@ func scanTag(src string, i int) (a atom.Atom, raw bool, after int, selfClosing, 
 func skipSpace(s string, i int) int {
 	for i < len(s) {
 		switch s[i] {
-		case ' ', '\n', '\t', '\f':
+		case ' ', '\n', '\r', '\t', '\f':
 			i++
 		default:
 			return i
 		}
 	}
 	return i
+}
+
+// rawTextEnd returns where the raw text after a <name> start tag ending at
+// i ends, as the tokenizer finds it: at the first "</name" (in any case)
+// followed by space, '/' or '>', or at the end of src.
+func rawTextEnd(src string, i int, name string) int {
+	for {
+		k := strings.Index(src[i:], "</")
+		if k < 0 {
+			return len(src)
+		}
+		i += k
+		if j := i + 2 + len(name); j < len(src) && strings.EqualFold(src[i+2:j], name) {
+			switch src[j] {
+			case ' ', '\n', '\r', '\t', '\f', '/', '>':
+				return i
+			}
+		}
+		i += 2
+	}
 }
 
 // isAttrKeyByte is the conservative attribute-name alphabet simpleHTML

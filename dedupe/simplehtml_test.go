@@ -20,14 +20,22 @@ var simpleHTMLCases = []string{
 	`<svg viewBox="0 0 1 1"><text>hidden</text></svg><p>shown</p><svg/><p>after</p>`,
 	`<p a=/>not self-closing</p><em>x</em>y<span>z</span>`,
 	`<p>unclosed <strong>tags` + "\n" + `over lines</p>`,
+	`<p>a</p><!-- more --><p>b</p><!----><!-- a --- b ---><p>c &amp; d</p>`,
+	"<p>a\r\nb\rc</p>\r\n<p\r\nclass=x\r>d &#13; e</p>",
+	`<p>Video:</p><iframe width="560" src="https://www.youtube.com/embed/x" allowfullscreen></iframe><p>after</p>`,
+	`<style>p { color: red } </p></style><p>styled</p><noscript><img src=x></noscript><IFRAME>raw <p>text</p></IFRAME ><p>end</p>`,
+	`<style>a</styles> b</style/><p>x</p><iframe>never closed <p>y</p>`,
 }
 
 // simpleHTMLBails are inputs simpleHTML hands to the tokenizer.
 var simpleHTMLBails = []string{
-	`<p>a</p><!-- more --><p>b</p>`,
+	`<p>a</p><!--> x <!-- y --><p>b</p>`,
+	`<p>a</p><!---> x <!-- y --><p>b</p>`,
+	`<!-- x --!> y --><p>b</p>`,
+	`<!-- never closed <p>b</p>`,
+	`<iframe src="x" />raw</iframe><p>b</p>`,
 	`<script>var a = "<p>x</p>";</script><p>b</p>`,
 	`<link rel="canonical" href="https://x.example/a"><p>b</p>`,
-	"<p>a\r\nb</p>",
 	`<o:p>word</o:p>`,
 	`<p class="x`,
 	`<p>a</>b</p>`,
