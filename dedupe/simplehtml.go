@@ -13,9 +13,10 @@ import (
 // item's analysis. It handles text (carriage returns included), tags whose
 // names are letters and digits, attributes of the usual forms (key,
 // key=value, key="…", key='…'), comments, and the raw text of the skipped
-// <style>, <iframe> and <noscript> (embeds), exactly as the tokenizer reads
-// them; on anything else — doctypes, processing instructions, <script> and
-// other raw-text elements, <link>, unusual attribute or comment syntax, a
+// <script>, <style>, <iframe> and <noscript> (embeds), exactly as the
+// tokenizer reads them; on anything else — doctypes, processing
+// instructions, other raw-text elements, script holding "<!--", <link>,
+// unusual attribute or comment syntax, a
 // tag or comment cut off at the end — it returns false and the caller
 // tokenizes the whole item instead. FuzzSimpleHTML holds it to the
 // tokenizer's result.
@@ -74,20 +75,23 @@ func (tb *textBuilder) simpleHTML(src string) bool {
 			tb.endTag(a)
 			continue
 		}
-		if a == atom.Link || raw && (selfClosing || !skipped[a] || a == atom.Script) {
-			// Script data has escaping rules of its own, and raw text
-			// outside a skipped element would be kept.
-			return false
+		if a == atom.Link || raw && (selfClosing || !skipped[a]) {
+			return false // raw text outside a skipped element would be kept
 		}
 		if skipped[a] {
 			if !selfClosing {
 				skipDepth++
 			}
 			if raw {
-				// <style>, <iframe>, <noscript>: everything up to the
-				// matching end tag is text (dropped, being skipped).
-				i = rawTextEnd(src, i, a.String())
-				textStart = i
+				// <script>, <style>, <iframe>, <noscript>: everything up
+				// to the matching end tag is text (dropped, being
+				// skipped). Script data holding "<!--" has escaping rules
+				// of its own, left to the tokenizer.
+				e := rawTextEnd(src, i, a.String())
+				if a == atom.Script && strings.Contains(src[i:e], "<!--") {
+					return false
+				}
+				i, textStart = e, e
 			}
 			continue
 		}

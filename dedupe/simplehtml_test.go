@@ -25,6 +25,8 @@ var simpleHTMLCases = []string{
 	`<p>Video:</p><iframe width="560" src="https://www.youtube.com/embed/x" allowfullscreen></iframe><p>after</p>`,
 	`<style>p { color: red } </p></style><p>styled</p><noscript><img src=x></noscript><IFRAME>raw <p>text</p></IFRAME ><p>end</p>`,
 	`<style>a</styles> b</style/><p>x</p><iframe>never closed <p>y</p>`,
+	`<blockquote class="twitter-tweet"><p>Tweet</p></blockquote><script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script><p>after</p>`,
+	`<script>if (a < b && c </scrip) { x = "</p>" }</SCRIPT><p>after</p>`,
 }
 
 // simpleHTMLBails are inputs simpleHTML hands to the tokenizer.
@@ -34,7 +36,7 @@ var simpleHTMLBails = []string{
 	`<!-- x --!> y --><p>b</p>`,
 	`<!-- never closed <p>b</p>`,
 	`<iframe src="x" />raw</iframe><p>b</p>`,
-	`<script>var a = "<p>x</p>";</script><p>b</p>`,
+	`<script><!-- document.write("</script>") --></script><p>b</p>`,
 	`<link rel="canonical" href="https://x.example/a"><p>b</p>`,
 	`<o:p>word</o:p>`,
 	`<p class="x`,
