@@ -83,11 +83,16 @@ var creditFragments = [...]struct {
 // start-up, never written after.
 var creditStarts = func() (t [1 << 16 / 64]uint64) {
 	for _, f := range creditFragments {
-		p := uint16(f.s[f.at]) | uint16(f.s[f.at+1])<<8
+		p := fragmentPair(f.s, f.at)
 		t[p>>6] |= 1 << (p & 63)
 	}
 	return t
 }()
+
+// fragmentPair is the byte pair at fragment[at:], as mayCredit reads pairs.
+func fragmentPair(fragment string, at int) uint16 {
+	return uint16(fragment[at]) | uint16(fragment[at+1])<<8
+}
 
 // mayCredit is a cheap filter run on the raw text before lower-casing it:
 // true if s contains a credit fragment in any ASCII case, or is a short
@@ -102,29 +107,14 @@ func mayCredit(s string) bool {
 		if creditStarts[p>>6]&(1<<(p&63)) == 0 {
 			continue
 		}
-		// One case per fragment (the bitmap passes only their pairs);
-		// TestMayCreditPassesEveryMarker keeps the two in step.
-		var f int
-		switch p {
-		case 'r' | 'c'<<8:
-			f = 0
-		case 's' | 'y'<<8:
-			f = 1
-		case 'u' | 'b'<<8:
-			f = 2
-		case 'p' | 'p'<<8:
-			f = 3
-		case 'c' | 'r'<<8:
-			f = 4
-		case 'e' | 'p'<<8:
-			f = 5
-		case 'a' | 'd'<<8:
-			f = 6
-		default:
-			continue
-		}
-		if j := i - creditFragments[f].at; j >= 0 && hasPrefixFold(s[j:], creditFragments[f].s) {
-			return true
+		// The bitmap passes about one position in a hundred: finding
+		// which fragment's pair it was is cheap there.
+		for _, f := range creditFragments {
+			if fragmentPair(f.s, f.at) == p {
+				if j := i - f.at; j >= 0 && hasPrefixFold(s[j:], f.s) {
+					return true
+				}
+			}
 		}
 	}
 	t := strings.TrimSpace(s)
