@@ -103,11 +103,16 @@ const maxPooledBody = 1 << 20
 // refers to r.Body any more (Parse copies what it keeps); r.Body is nil
 // afterwards. Not calling it is fine: the body is then garbage as usual.
 func (f *Fetcher) Release(r *Response) {
-	if r.buf != nil && r.buf.Cap() <= maxPooledBody {
-		r.buf.Reset()
-		f.bodies.Put(r.buf)
-	}
+	f.recycle(r.buf)
 	r.Body, r.buf = nil, nil
+}
+
+// recycle puts buf back in the pool unless it is nil or too large to keep.
+func (f *Fetcher) recycle(buf *bytes.Buffer) {
+	if buf != nil && buf.Cap() <= maxPooledBody {
+		buf.Reset()
+		f.bodies.Put(buf)
+	}
 }
 
 // NewFetcher builds a Fetcher with its own transport.
@@ -262,7 +267,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, v Validators) (*Resp
 		buf = new(bytes.Buffer)
 	}
 	if err := f.readBody(resp, buf); err != nil {
-		f.Release(&Response{buf: buf})
+		f.recycle(buf)
 		return nil, f.describe(ctx, err)
 	}
 	r.Body, r.buf = buf.Bytes(), buf
