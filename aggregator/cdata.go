@@ -11,23 +11,24 @@ import (
 )
 
 // Most RSS feeds carry each item's HTML in a CDATA section
-// (<content:encoded><![CDATA[…]]>, WordPress's default), and those sections
-// are most of a feed's bytes. encoding/xml, under gofeed, reads CDATA a byte
-// at a time into a buffer, then gofeed copies it out of the element's inner
-// XML and strips the markers: half of all parsing time on a typical feed.
-// Yet a CDATA section's text is, by the XML spec, exactly its bytes. So
-// before gofeed parses an RSS body, large sections of <title>,
-// <description> and <content:encoded> text whose bytes gofeed would pass
-// through unchanged are lifted out and replaced by short placeholders;
-// gofeed parses the rest (every element, attribute, entity and date as
-// before), and the translator puts each section's bytes back where its
-// placeholder landed. If any placeholder lands in a field the translator
-// does not restore, the body is parsed again whole, so the result is always
-// what gofeed alone would give (TestLiftedParseMatchesGofeed,
-// FuzzLiftedParse).
+// (<content:encoded><![CDATA[…]]>, WordPress's default) or entity-escaped
+// (&lt;p&gt;…), and that text is most of a feed's bytes. encoding/xml,
+// under gofeed, reads it a byte at a time into a buffer, then gofeed copies
+// it out of the element's inner XML and strips the CDATA markers or decodes
+// every entity: half of all parsing time on a typical feed. Yet a CDATA
+// section's text is, by the XML spec, exactly its bytes, and escaped text
+// with only the predefined entities and character references decodes one
+// way. So before gofeed parses an RSS body, large sections of <title>,
+// <description> and <content:encoded> text that can be read without
+// gofeed are lifted out and replaced by short placeholders; gofeed parses
+// the rest (every element, attribute, entity and date as before), and the
+// translator puts each section's text back where its placeholder landed.
+// If any placeholder lands in a field the translator does not restore, the
+// body is parsed again whole, so the result is always what gofeed alone
+// would give (TestLiftedParseMatchesGofeed, FuzzLiftedParse).
 
 const (
-	// liftMin is the smallest CDATA text worth lifting: below it the
+	// liftMin is the smallest text worth lifting: below it the
 	// placeholder and the bookkeeping cost about what they save.
 	liftMin = 256
 	// liftOpen and liftClose bracket a placeholder's index. They are
@@ -42,35 +43,29 @@ var (
 	cdataClose = []byte("]]>")
 )
 
-// liftCDATA returns body with the text of every liftable CDATA section of
-// at least minLen bytes replaced by a placeholder, and the lifted texts in
-// order. It returns body itself and no texts when there is nothing to lift.
-func liftCDATA(body []byte, minLen int) ([]byte, [][]byte) {
+// liftSections returns body with the text of every liftable section of at
+// least minLen bytes replaced by a placeholder, and the texts as gofeed
+// would give them, in order. A section is a CDATA section that opens the
+// text of an element restoreRSS fills, or the whole entity-escaped text of
+// such an element (see liftEscaped). It returns body itself and no texts
+// when there is nothing to lift.
+//
+// The body is read tag by tag: comments, processing instructions and CDATA
+// sections are stepped over whole, so nothing inside them is taken for an
+// element. Bodies with a document type declaration (which can declare
+// entities) lift only CDATA, as before escaped text was lifted.
+func liftSections(body []byte, minLen int) ([]byte, [][]byte) {
 	if !declaresUTF8(body) || bytes.Contains(body, []byte(liftOpen)) {
 		return body, nil
 	}
+	escaped := !bytes.Contains(body, []byte("<!DOCTYPE")) && !bytes.Contains(body, []byte("<!ENTITY"))
 	var (
 		out    []byte
 		lifted [][]byte
 		done   int // body[:done] is in out
 		at     int
 	)
-	for {
-		i := bytes.Index(body[at:], cdataOpen)
-		if i < 0 {
-			break
-		}
-		start := at + i + len(cdataOpen)
-		j := bytes.Index(body[start:], cdataClose)
-		if j < 0 {
-			break // unterminated: leave it for gofeed to reject
-		}
-		end := start + j
-		at = end + len(cdataClose)
-		text := body[start:end]
-		if len(text) < minLen || !restorable(body[:start-len(cdataOpen)]) || !passesUnchanged(text) {
-			continue
-		}
+	lift := func(start, end int, text []byte) {
 		if out == nil {
 			out = make([]byte, 0, len(body)/4)
 		}
@@ -81,10 +76,174 @@ func liftCDATA(body []byte, minLen int) ([]byte, [][]byte) {
 		lifted = append(lifted, text)
 		done = end
 	}
+	for {
+		i := bytes.IndexByte(body[at:], '<')
+		if i < 0 {
+			break
+		}
+		i += at
+		rest := body[i:]
+		switch {
+		case bytes.HasPrefix(rest, cdataOpen):
+			start := i + len(cdataOpen)
+			j := bytes.Index(body[start:], cdataClose)
+			if j < 0 {
+				return finishLift(body, out, lifted, done) // unterminated: leave it for gofeed to reject
+			}
+			end := start + j
+			at = end + len(cdataClose)
+			text := body[start:end]
+			if len(text) >= minLen && restorable(body[:i]) && passesUnchanged(text) {
+				lift(start, end, text)
+			}
+		case bytes.HasPrefix(rest, []byte("<!--")):
+			j := bytes.Index(body[i+4:], []byte("-->"))
+			if j < 0 {
+				return finishLift(body, out, lifted, done)
+			}
+			at = i + 4 + j + 3
+		case bytes.HasPrefix(rest, []byte("<?")):
+			j := bytes.Index(body[i+2:], []byte("?>"))
+			if j < 0 {
+				return finishLift(body, out, lifted, done)
+			}
+			at = i + 2 + j + 2
+		default:
+			at = i + 1
+			if !escaped {
+				continue
+			}
+			if start, end, text, ok := liftEscaped(body, i, minLen); ok {
+				lift(start, end, text)
+				at = end
+			}
+		}
+	}
+	return finishLift(body, out, lifted, done)
+}
+
+func finishLift(body, out []byte, lifted [][]byte, done int) ([]byte, [][]byte) {
 	if lifted == nil {
 		return body, nil
 	}
 	return append(out, body[done:]...), lifted
+}
+
+// escapedTags are the start tags whose entity-escaped text is lifted, with
+// the end tag that must follow the text. Only the bare tags: an attribute
+// value may hold '>' and hide where the text starts.
+var escapedTags = [...]struct{ open, close []byte }{
+	{[]byte("<description>"), []byte("</description>")},
+	{[]byte("<content:encoded>"), []byte("</content:encoded>")},
+	{[]byte("<title>"), []byte("</title>")},
+}
+
+// liftEscaped looks at the tag at body[i]. When it is one of escapedTags
+// and the element holds nothing but character data of at least minLen
+// bytes that liftableEscaped accepts, it returns the span to replace (the
+// text without its surrounding whitespace, which gofeed trims) and the
+// text decoded as gofeed decodes it.
+//
+// Most Atom-era RSS generators escape item HTML instead of wrapping it in
+// CDATA (&lt;p&gt;…); encoding/xml then reads it a byte at a time and
+// gofeed decodes every entity into a fresh string, which made parsing such
+// feeds half again as slow as the same feeds in CDATA.
+func liftEscaped(body []byte, i, minLen int) (start, end int, text []byte, ok bool) {
+	for _, t := range escapedTags {
+		if !bytes.HasPrefix(body[i:], t.open) {
+			continue
+		}
+		from := i + len(t.open)
+		j := bytes.IndexByte(body[from:], '<')
+		if j < 0 || !bytes.HasPrefix(body[from+j:], t.close) {
+			return 0, 0, nil, false
+		}
+		raw := body[from : from+j]
+		trimmed := bytes.TrimSpace(raw)
+		if len(trimmed) < minLen {
+			return 0, 0, nil, false
+		}
+		start = from + bytes.Index(raw, trimmed)
+		text, ok = decodeEscaped(trimmed)
+		if !ok {
+			return 0, 0, nil, false
+		}
+		return start, start + len(trimmed), text, true
+	}
+	return 0, 0, nil, false
+}
+
+// decodeEscaped decodes character data the way gofeed's entity decoding
+// (html.UnescapeString applied to each complete entity) turns it into a
+// field, accepting only text whose every byte encoding/xml also passes
+// through the same way under any of its modes: the five predefined
+// entities and character references to XML characters outside the
+// C1 range (which the HTML rules map to Windows-1252), and no markup, no
+// "]]>", nothing passesUnchanged refuses.
+func decodeEscaped(text []byte) ([]byte, bool) {
+	if !passesUnchanged(text) || bytes.Contains(text, []byte("]]>")) {
+		return nil, false
+	}
+	out := make([]byte, 0, len(text))
+	for {
+		i := bytes.IndexByte(text, '&')
+		if i < 0 {
+			return append(out, text...), true
+		}
+		out = append(out, text[:i]...)
+		text = text[i+1:]
+		semi := bytes.IndexByte(text[:min(len(text), 10)], ';')
+		if semi < 0 {
+			return nil, false
+		}
+		name := text[:semi]
+		text = text[semi+1:]
+		switch string(name) {
+		case "lt":
+			out = append(out, '<')
+		case "gt":
+			out = append(out, '>')
+		case "amp":
+			out = append(out, '&')
+		case "quot":
+			out = append(out, '"')
+		case "apos":
+			out = append(out, '\'')
+		default:
+			r, ok := charRef(name)
+			if !ok {
+				return nil, false
+			}
+			out = utf8.AppendRune(out, r)
+		}
+	}
+}
+
+// charRef reads the name of a character reference ("#8217", "#x2019")
+// whose character XML allows and HTML does not remap.
+func charRef(name []byte) (rune, bool) {
+	if len(name) < 2 || name[0] != '#' {
+		return 0, false
+	}
+	base, digits := 10, name[1:]
+	if digits[0] == 'x' {
+		base, digits = 16, digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > 7 {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(digits), base, 32)
+	if err != nil || digits[0] == '+' || digits[0] == '-' {
+		return 0, false
+	}
+	r := rune(v)
+	switch {
+	case r == '\t' || r == '\n':
+	case r >= 0x20 && r < 0x7f, r >= 0xa0 && r <= 0xd7ff, r >= 0xe000 && r <= 0xfffd, r >= 0x10000 && r <= 0x10ffff:
+	default:
+		return 0, false // \r, controls, C1, surrogates, FFFE/FFFF: left to gofeed
+	}
+	return r, true
 }
 
 // restorable reports whether the element whose text starts at the end of

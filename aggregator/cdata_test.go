@@ -34,6 +34,18 @@ var liftCases = map[string]string{
 	"enclosure":  `<rss><channel><item><title>t</title><enclosure url="https://x.example/a.mp3" type="audio/mpeg"/><description><![CDATA[with enclosure]]></description></item></channel></rss>`,
 	"itunes":     `<rss xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><itunes:summary><![CDATA[podcast summary]]></itunes:summary><item><itunes:summary><![CDATA[episode summary]]></itunes:summary><description><![CDATA[ep]]></description></item></channel></rss>`,
 	"whitespace": "<rss><channel><item><description>\n  <![CDATA[\n  indented\n  ]]>\n</description></item></channel></rss>",
+	// Entity-escaped text, lifted and decoded when every entity is one
+	// decodeEscaped knows, left to gofeed otherwise.
+	"escaped":      `<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Site &amp; co</title><description>&lt;p&gt;About us&lt;/p&gt;</description><item><title>Caf&#233; &#x2019;quoted&#x2019; &quot;title&quot; &apos;x&apos;</title><description> &lt;p&gt;Lead &amp;amp; more&lt;/p&gt; </description><content:encoded>&lt;p&gt;Body&lt;/p&gt;&#10;&#9;&lt;img src=&quot;a.png&quot;&gt; &gt; ok</content:encoded></item></channel></rss>`,
+	"escapedhtml":  `<rss><channel><item><description>&lt;p&gt;a&amp;nbsp;b &nbsp; c&lt;/p&gt;</description></item></channel></rss>`,
+	"escapedc1":    `<rss><channel><item><description>price &#128; and &#x92;quote&#146; &#13; cr</description></item></channel></rss>`,
+	"escapedbad":   `<rss><channel><item><description>a & b &amp c &#xZZ; d &#0; e</description></item></channel></rss>`,
+	"escapedattr":  `<rss><channel><item><description type="html">&lt;p&gt;with an attribute&lt;/p&gt;</description></item></channel></rss>`,
+	"escapedmixed": `<rss><channel><item><description>&lt;p&gt;text <b>and markup</b></description><content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/">x &lt;![CDATA[ y ]]&gt; z</content:encoded></item></channel></rss>`,
+	"escapedcdata": `<rss><channel><item><description><![CDATA[ <description>&amp; inside cdata</description> ]]></description><title><!-- <title>&amp;</title> -->t</title></item></channel></rss>`,
+	"escapedext":   `<rss xmlns:media="http://search.yahoo.com/mrss/"><channel><item><media:description>&lt;p&gt;media&lt;/p&gt;</media:description><image><title>&lt;b&gt;logo&lt;/b&gt;</title></image><description>&lt;i&gt;d&lt;/i&gt;</description></item></channel></rss>`,
+	"escapeddtd":   `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x "ex">]><rss><channel><item><description>&lt;p&gt;&amp;x;&lt;/p&gt;</description></item></channel></rss>`,
+	"escapedws":    "<rss><channel><item><description>\u00a0 &#32;&lt;p&gt;spaced&lt;/p&gt;&#32; \u0085</description><title>\t</title></item></channel></rss>",
 }
 
 // TestLiftedParseMatchesGofeed: lifting CDATA out of gofeed's way (every
@@ -59,7 +71,7 @@ func TestLiftedParseMatchesGofeed(t *testing.T) {
 		if kind != gofeed.FeedTypeRSS {
 			continue
 		}
-		if _, lifted := liftCDATA(body, 1); lifted != nil {
+		if _, lifted := liftSections(body, 1); lifted != nil {
 			lifting++
 		}
 		assertSameParse(t, name, body, kind)
@@ -72,22 +84,22 @@ func TestLiftedParseMatchesGofeed(t *testing.T) {
 // TestLiftCDATASkips: sections gofeed would change are left in place.
 func TestLiftCDATASkips(t *testing.T) {
 	for _, name := range []string{"crlf", "control", "nonchar", "marker", "latin1", "unclosed"} {
-		if _, lifted := liftCDATA([]byte(liftCases[name]), 1); lifted != nil {
+		if _, lifted := liftSections([]byte(liftCases[name]), 1); lifted != nil {
 			t.Errorf("%s: lifted %q", name, lifted)
 		}
 	}
 	// Only text restoreRSS puts back is lifted: an iTunes summary stays.
 	itunes := []byte(liftCases["itunes"])
-	skel, lifted := liftCDATA(itunes, 1)
+	skel, lifted := liftSections(itunes, 1)
 	if len(lifted) != 1 || string(lifted[0]) != "ep" || !bytes.Contains(skel, []byte("episode summary")) {
 		t.Errorf("itunes: lifted %q from %q", lifted, skel)
 	}
 	body := []byte(liftCases["content"])
-	skel, lifted = liftCDATA(body, 1)
+	skel, lifted = liftSections(body, 1)
 	if len(lifted) != 4 || string(lifted[3]) != "<p>Body &amp; more</p>" || bytes.Contains(skel, []byte("Body")) {
 		t.Fatalf("lifted %q from %q", lifted, skel)
 	}
-	if _, lifted := liftCDATA(body, 100); lifted != nil {
+	if _, lifted := liftSections(body, 100); lifted != nil {
 		t.Fatalf("lifted sections under the minimum: %q", lifted)
 	}
 }
@@ -104,6 +116,39 @@ func assertSameParse(t *testing.T, name string, body []byte, kind gofeed.FeedTyp
 	}
 }
 
+// TestEscapedTextIsLifted: entity-escaped text is lifted and put back
+// decoded, without falling back to a whole parse; text with anything
+// decodeEscaped does not know stays for gofeed.
+func TestEscapedTextIsLifted(t *testing.T) {
+	body := []byte(liftCases["escaped"])
+	skel, lifted := liftSections(body, 1)
+	want := []string{"Site & co", "<p>About us</p>", "Café ’quoted’ \"title\" 'x'", "<p>Lead &amp; more</p>", "<p>Body</p>\n\t<img src=\"a.png\"> > ok"}
+	if len(lifted) != len(want) {
+		t.Fatalf("lifted %q from %s", lifted, skel)
+	}
+	for i, w := range want {
+		if string(lifted[i]) != w {
+			t.Errorf("section %d = %q, want %q", i, lifted[i], w)
+		}
+	}
+	if bytes.Contains(skel, []byte("&lt;")) || !bytes.Contains(skel, []byte("<description> "+liftOpen+"3"+liftClose+" </description>")) {
+		t.Errorf("skeleton %s", skel)
+	}
+	r := newRestorer(lifted)
+	if _, err := newParser(r).Parse(bytes.NewReader(skel)); err != nil || !r.complete() {
+		t.Fatalf("lifted parse: err %v, complete %v", err, r.complete())
+	}
+	for _, name := range []string{"escapedhtml", "escapedc1", "escapedbad", "escapedattr", "escapeddtd"} {
+		if _, lifted := liftSections([]byte(liftCases[name]), 1); lifted != nil {
+			t.Errorf("%s: lifted %q", name, lifted)
+		}
+	}
+	// Inside CDATA or a comment, a tag is text: only the CDATA is lifted.
+	if _, lifted := liftSections([]byte(liftCases["escapedcdata"]), 1); len(lifted) != 1 || !bytes.HasPrefix(lifted[0], []byte(" <description>&amp;")) {
+		t.Errorf("escapedcdata: lifted %q", lifted)
+	}
+}
+
 // FuzzLiftedParse: for any RSS body, parsing with CDATA lifted gives what
 // gofeed gives on the whole body.
 func FuzzLiftedParse(f *testing.F) {
@@ -113,7 +158,7 @@ func FuzzLiftedParse(f *testing.F) {
 	f.Add([]byte(benchFeed(2, 2)))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		kind := gofeed.DetectFeedType(bytes.NewReader(body))
-		if kind != gofeed.FeedTypeRSS || !strings.Contains(string(body), "<![CDATA[") {
+		if kind != gofeed.FeedTypeRSS || !strings.Contains(string(body), "<![CDATA[") && !strings.Contains(string(body), "&") {
 			return
 		}
 		assertSameParse(t, "fuzz", body, kind)
@@ -151,7 +196,7 @@ func TestWordPressFeedIsLifted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	skel, lifted := liftCDATA(body, liftMin)
+	skel, lifted := liftSections(body, liftMin)
 	if len(lifted) != 2 {
 		t.Fatalf("lifted %d sections, want the 2 content:encoded", len(lifted))
 	}

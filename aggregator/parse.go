@@ -35,7 +35,7 @@ type ParsedFeed struct {
 // channel's <ttl>. It also turns off gofeed's per-item HTML scan for images,
 // which costs a full HTML parse per item and which feedfold never uses.
 //
-// With lifted CDATA (see liftCDATA) it first puts the lifted texts back.
+// With lifted sections (see liftSections) it first puts the lifted texts back.
 type sourceTranslator struct {
 	gofeed.DefaultRSSTranslator
 	restore *restorer
@@ -81,8 +81,8 @@ func newParser(r *restorer) *gofeed.Parser {
 	return p
 }
 
-// parseFeed runs gofeed over body, lifting the large CDATA sections of an
-// RSS body out of its way (see liftCDATA) and parsing the body whole
+// parseFeed runs gofeed over body, lifting the large text sections of an
+// RSS body out of its way (see liftSections) and parsing the body whole
 // whenever they cannot all be put back.
 func parseFeed(body []byte, kind gofeed.FeedType) (*gofeed.Feed, error) {
 	return parseLifting(body, kind, liftMin)
@@ -92,7 +92,7 @@ func parseFeed(body []byte, kind gofeed.FeedType) (*gofeed.Feed, error) {
 // tests lift small ones too.
 func parseLifting(body []byte, kind gofeed.FeedType, minLen int) (*gofeed.Feed, error) {
 	if kind == gofeed.FeedTypeRSS {
-		if skel, lifted := liftCDATA(body, minLen); lifted != nil {
+		if skel, lifted := liftSections(body, minLen); lifted != nil {
 			r := newRestorer(lifted)
 			f, err := newParser(r).Parse(bytes.NewReader(skel))
 			if err == nil && r.complete() {

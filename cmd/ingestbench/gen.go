@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"html"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -26,8 +27,10 @@ president party plan vote rates oil trade growth crisis border security data ser
 // genFeeds writes n RSS 2.0 feeds of m items each into dir and returns the
 // total bytes written. One item in ten is a reprint of an item of another
 // feed wrapped in that site's own header and footer, so the deduper has
-// real work to do.
-func genFeeds(dir string, n, m, itemBytes int) (int64, error) {
+// real work to do. Item HTML is in CDATA sections, as WordPress writes it,
+// or entity-escaped (&lt;p&gt;…) when escaped is set, as many other
+// generators do.
+func genFeeds(dir string, n, m, itemBytes int, escaped bool) (int64, error) {
 	var total int64
 	base := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	for f := 0; f < n; f++ {
@@ -55,8 +58,12 @@ func genFeeds(dir string, n, m, itemBytes int) (int64, error) {
 				body = fmt.Sprintf("<p>TRENDING NEWS Back to news Share:</p><p>@Source: site%d.example</p>%s<p>Copyright © 2026 Site %d. All Rights Reserved.</p>", src, body, f)
 			}
 			pub := base.Add(-time.Duration(f*m+i) * time.Minute)
-			fmt.Fprintf(w, `<item><title>%s</title><link>https://site%d.example/%d/story-%d</link><guid>site%d-%d</guid><pubDate>%s</pubDate><dc:creator>Reporter %d</dc:creator><description>%s</description><content:encoded><![CDATA[%s]]></content:encoded></item>
-`, title, f, i, i, f, i, pub.Format(time.RFC1123Z), rnd.IntN(50), sentence(rnd, 25), body)
+			content := "<![CDATA[" + body + "]]>"
+			if escaped {
+				content = html.EscapeString(body)
+			}
+			fmt.Fprintf(w, `<item><title>%s</title><link>https://site%d.example/%d/story-%d</link><guid>site%d-%d</guid><pubDate>%s</pubDate><dc:creator>Reporter %d</dc:creator><description>%s</description><content:encoded>%s</content:encoded></item>
+`, title, f, i, i, f, i, pub.Format(time.RFC1123Z), rnd.IntN(50), sentence(rnd, 25), content)
 		}
 		fmt.Fprint(w, "</channel></rss>\n")
 		if err := w.Flush(); err != nil {

@@ -29,6 +29,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	serveDir := fs.String("serve", "", "internal: serve this directory on loopback and print the address")
 	bin := fs.String("feedfold", "", "feedfold binary to measure (default: go build ./cmd/feedfold)")
 	keep := fs.Bool("keep", false, "keep the temporary directory")
+	escaped := fs.Bool("escaped", false, "write item HTML entity-escaped instead of in CDATA sections")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -45,7 +46,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	feedDir := filepath.Join(dir, "feeds")
 	os.Mkdir(feedDir, 0o755)
-	total, err := genFeeds(feedDir, *feeds, *items, *itemBytes)
+	total, err := genFeeds(feedDir, *feeds, *items, *itemBytes, *escaped)
 	if err != nil {
 		return fmt.Errorf("generate: %w", err)
 	}
