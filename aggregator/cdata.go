@@ -3,10 +3,12 @@ package aggregator
 import (
 	"bytes"
 	"encoding/binary"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mmcdole/gofeed/atom"
 	"github.com/mmcdole/gofeed/rss"
 )
 
@@ -54,8 +56,11 @@ var (
 // sections are stepped over whole, so nothing inside them is taken for an
 // element. Bodies with a document type declaration (which can declare
 // entities) lift only CDATA, as before escaped text was lifted.
-func liftSections(body []byte, minLen int) ([]byte, [][]byte) {
+func liftSections(body []byte, lf *liftFormat, minLen int) ([]byte, [][]byte) {
 	if !declaresUTF8(body) || bytes.Contains(body, []byte(liftOpen)) {
+		return body, nil
+	}
+	if lf.noBase && bytes.Contains(body, []byte("xml:base")) {
 		return body, nil
 	}
 	escaped := !bytes.Contains(body, []byte("<!DOCTYPE")) && !bytes.Contains(body, []byte("<!ENTITY"))
@@ -93,7 +98,7 @@ func liftSections(body []byte, minLen int) ([]byte, [][]byte) {
 			end := start + j
 			at = end + len(cdataClose)
 			text := body[start:end]
-			if len(text) >= minLen && restorable(body[:i]) && passesUnchanged(text) {
+			if len(text) >= minLen && lf.restorable(body[:i]) && passesUnchanged(text) {
 				lift(start, end, text)
 			}
 		case bytes.HasPrefix(rest, []byte("<!--")):
@@ -113,7 +118,7 @@ func liftSections(body []byte, minLen int) ([]byte, [][]byte) {
 			if !escaped {
 				continue
 			}
-			if start, end, text, ok := liftEscaped(body, i, minLen); ok {
+			if start, end, text, ok := lf.liftEscaped(body, i, minLen); ok {
 				lift(start, end, text)
 				at = end
 			}
@@ -129,16 +134,59 @@ func finishLift(body, out []byte, lifted [][]byte, done int) ([]byte, [][]byte) 
 	return append(out, body[done:]...), lifted
 }
 
-// escapedTags are the start tags whose entity-escaped text is lifted, with
-// the end tag that must follow the text. Only the bare tags: an attribute
-// value may hold '>' and hide where the text starts.
-var escapedTags = [...]struct{ open, close []byte }{
-	{[]byte("<description>"), []byte("</description>")},
-	{[]byte("<content:encoded>"), []byte("</content:encoded>")},
-	{[]byte("<title>"), []byte("</title>")},
+// liftFormat says which elements of a feed format have their text lifted:
+// those the restorer puts back, read by gofeed the same way.
+type liftFormat struct {
+	// names are the elements whose text may open with a lifted CDATA
+	// section.
+	names []string
+	// escaped are the start tags whose entity-escaped text is lifted, with
+	// the end tag that must follow the text. Only these exact tags: an
+	// attribute value may hold '>' and hide where the text starts, and an
+	// attribute may change how gofeed reads the text.
+	escaped []tagPair
+	// noBase: no section is lifted from a body that uses xml:base, against
+	// which gofeed resolves the links inside the text.
+	noBase bool
 }
 
-// liftEscaped looks at the tag at body[i]. When it is one of escapedTags
+type tagPair struct{ open, close []byte }
+
+func tags(close string, opens ...string) []tagPair {
+	var ts []tagPair
+	for _, o := range opens {
+		ts = append(ts, tagPair{[]byte(o), []byte(close)})
+	}
+	return ts
+}
+
+var (
+	// rssLift: RSS 0.9x, 1.0 and 2.0 (restoreRSS).
+	rssLift = &liftFormat{
+		names: []string{"title", "description", "content:encoded"},
+		escaped: slices.Concat(
+			tags("</description>", "<description>"),
+			tags("</content:encoded>", "<content:encoded>"),
+			tags("</title>", "<title>"),
+		),
+	}
+	// atomLift: Atom 0.3 and 1.0 (restoreAtom). gofeed entity-decodes the
+	// text of a text construct of type text or html (html also goes through
+	// an HTML parse that, with no markup in the raw text, changes nothing,
+	// and link resolution, which needs an xml:base).
+	atomLift = &liftFormat{
+		names: []string{"title", "subtitle", "summary", "content"},
+		escaped: slices.Concat(
+			tags("</content>", "<content>", `<content type="html">`, `<content type='html'>`, `<content type="text">`, `<content type='text'>`),
+			tags("</summary>", "<summary>", `<summary type="html">`, `<summary type='html'>`, `<summary type="text">`, `<summary type='text'>`),
+			tags("</title>", "<title>", `<title type="html">`, `<title type='html'>`, `<title type="text">`, `<title type='text'>`),
+			tags("</subtitle>", "<subtitle>", `<subtitle type="html">`, `<subtitle type='html'>`, `<subtitle type="text">`, `<subtitle type='text'>`),
+		),
+		noBase: true,
+	}
+)
+
+// liftEscaped looks at the tag at body[i]. When it is one of lf.escaped
 // and the element holds nothing but character data of at least minLen
 // bytes that liftableEscaped accepts, it returns the span to replace (the
 // text without its surrounding whitespace, which gofeed trims) and the
@@ -148,8 +196,8 @@ var escapedTags = [...]struct{ open, close []byte }{
 // CDATA (&lt;p&gt;…); encoding/xml then reads it a byte at a time and
 // gofeed decodes every entity into a fresh string, which made parsing such
 // feeds half again as slow as the same feeds in CDATA.
-func liftEscaped(body []byte, i, minLen int) (start, end int, text []byte, ok bool) {
-	for _, t := range escapedTags {
+func (lf *liftFormat) liftEscaped(body []byte, i, minLen int) (start, end int, text []byte, ok bool) {
+	for _, t := range lf.escaped {
 		if !bytes.HasPrefix(body[i:], t.open) {
 			continue
 		}
@@ -247,10 +295,10 @@ func charRef(name []byte) (rune, bool) {
 }
 
 // restorable reports whether the element whose text starts at the end of
-// head is one restoreRSS puts lifted text back into: a section anywhere
+// head is one the restorer puts lifted text back into: a section anywhere
 // else (an iTunes summary, an extension) would send the whole body through
 // gofeed a second time.
-func restorable(head []byte) bool {
+func (lf *liftFormat) restorable(head []byte) bool {
 	head = bytes.TrimRight(head, " \t\r\n")
 	if !bytes.HasSuffix(head, []byte(">")) {
 		return false
@@ -260,11 +308,7 @@ func restorable(head []byte) bool {
 		return false
 	}
 	name, _, _ := bytes.Cut(head[open+1:len(head)-1], []byte(" "))
-	switch string(name) {
-	case "title", "description", "content:encoded":
-		return true
-	}
-	return false
+	return slices.Contains(lf.names, string(name))
 }
 
 // declaresUTF8 reports whether the XML declaration names no encoding or
@@ -337,6 +381,18 @@ func (r *restorer) restoreRSS(f *rss.Feed) {
 		r.restore(&it.Title)
 		r.restore(&it.Description)
 		r.restore(&it.Content)
+	}
+}
+
+func (r *restorer) restoreAtom(f *atom.Feed) {
+	r.restore(&f.Title)
+	r.restore(&f.Subtitle)
+	for _, e := range f.Entries {
+		r.restore(&e.Title)
+		r.restore(&e.Summary)
+		if e.Content != nil {
+			r.restore(&e.Content.Value)
+		}
 	}
 }
 

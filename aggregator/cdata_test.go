@@ -45,6 +45,11 @@ var liftCases = map[string]string{
 	"escapedcdata": `<rss><channel><item><description><![CDATA[ <description>&amp; inside cdata</description> ]]></description><title><!-- <title>&amp;</title> -->t</title></item></channel></rss>`,
 	"escapedext":   `<rss xmlns:media="http://search.yahoo.com/mrss/"><channel><item><media:description>&lt;p&gt;media&lt;/p&gt;</media:description><image><title>&lt;b&gt;logo&lt;/b&gt;</title></image><description>&lt;i&gt;d&lt;/i&gt;</description></item></channel></rss>`,
 	"escapeddtd":   `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x "ex">]><rss><channel><item><description>&lt;p&gt;&amp;x;&lt;/p&gt;</description></item></channel></rss>`,
+	"atom":         `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title type="text">Blog &amp; co</title><subtitle>&lt;b&gt;sub&lt;/b&gt;</subtitle><entry><title type="html">A &lt;em&gt;title&lt;/em&gt;</title><id>urn:1</id><summary type='html'> &lt;p&gt;Lead&lt;/p&gt; </summary><content type="html">&lt;div&gt;&lt;p&gt;Body &amp;amp; &#8217;more&#x2019;&lt;/p&gt;&lt;/div&gt;</content></entry><entry><title><![CDATA[cdata <i>title</i>]]></title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>xhtml</p></div></content><summary type="text">plain &lt; text</summary></entry></feed>`,
+	"atomcdata":    `<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="html"><![CDATA[<div><p>wrapped</p></div>]]></content><summary><![CDATA[ s ]]></summary></entry></feed>`,
+	"atombase":     `<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://x.example/blog/"><entry><content type="html">&lt;a href=&quot;post&quot;&gt;rel&lt;/a&gt;</content><summary type="html"><![CDATA[<img src="i.png">]]></summary></entry></feed>`,
+	"atomsource":   `<feed xmlns="http://www.w3.org/2005/Atom"><entry><source><title>&lt;b&gt;origin&lt;/b&gt;</title><subtitle>&lt;i&gt;s&lt;/i&gt;</subtitle></source><content type="text/plain">&lt;x&gt;</content><title type="xhtml">&lt;y&gt;</title><content mode="escaped">&lt;p&gt;old&lt;/p&gt;</content></entry></feed>`,
+	"atom03":       `<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>t</title><entry><title>e</title><content type="text/html" mode="escaped">&lt;p&gt;zero three&lt;/p&gt;</content><summary>&lt;p&gt;sum&lt;/p&gt;</summary></entry></feed>`,
 	"escapedws":    "<rss><channel><item><description>\u00a0 &#32;&lt;p&gt;spaced&lt;/p&gt;&#32; \u0085</description><title>\t</title></item></channel></rss>",
 }
 
@@ -68,10 +73,15 @@ func TestLiftedParseMatchesGofeed(t *testing.T) {
 	lifting := 0
 	for name, body := range bodies {
 		kind := gofeed.DetectFeedType(bytes.NewReader(body))
-		if kind != gofeed.FeedTypeRSS {
+		lf := rssLift
+		switch kind {
+		case gofeed.FeedTypeRSS:
+		case gofeed.FeedTypeAtom:
+			lf = atomLift
+		default:
 			continue
 		}
-		if _, lifted := liftSections(body, 1); lifted != nil {
+		if _, lifted := liftSections(body, lf, 1); lifted != nil {
 			lifting++
 		}
 		assertSameParse(t, name, body, kind)
@@ -84,22 +94,22 @@ func TestLiftedParseMatchesGofeed(t *testing.T) {
 // TestLiftCDATASkips: sections gofeed would change are left in place.
 func TestLiftCDATASkips(t *testing.T) {
 	for _, name := range []string{"crlf", "control", "nonchar", "marker", "latin1", "unclosed"} {
-		if _, lifted := liftSections([]byte(liftCases[name]), 1); lifted != nil {
+		if _, lifted := liftSections([]byte(liftCases[name]), rssLift, 1); lifted != nil {
 			t.Errorf("%s: lifted %q", name, lifted)
 		}
 	}
 	// Only text restoreRSS puts back is lifted: an iTunes summary stays.
 	itunes := []byte(liftCases["itunes"])
-	skel, lifted := liftSections(itunes, 1)
+	skel, lifted := liftSections(itunes, rssLift, 1)
 	if len(lifted) != 1 || string(lifted[0]) != "ep" || !bytes.Contains(skel, []byte("episode summary")) {
 		t.Errorf("itunes: lifted %q from %q", lifted, skel)
 	}
 	body := []byte(liftCases["content"])
-	skel, lifted = liftSections(body, 1)
+	skel, lifted = liftSections(body, rssLift, 1)
 	if len(lifted) != 4 || string(lifted[3]) != "<p>Body &amp; more</p>" || bytes.Contains(skel, []byte("Body")) {
 		t.Fatalf("lifted %q from %q", lifted, skel)
 	}
-	if _, lifted := liftSections(body, 100); lifted != nil {
+	if _, lifted := liftSections(body, rssLift, 100); lifted != nil {
 		t.Fatalf("lifted sections under the minimum: %q", lifted)
 	}
 }
@@ -121,7 +131,7 @@ func assertSameParse(t *testing.T, name string, body []byte, kind gofeed.FeedTyp
 // decodeEscaped does not know stays for gofeed.
 func TestEscapedTextIsLifted(t *testing.T) {
 	body := []byte(liftCases["escaped"])
-	skel, lifted := liftSections(body, 1)
+	skel, lifted := liftSections(body, rssLift, 1)
 	want := []string{"Site & co", "<p>About us</p>", "Café ’quoted’ \"title\" 'x'", "<p>Lead &amp; more</p>", "<p>Body</p>\n\t<img src=\"a.png\"> > ok"}
 	if len(lifted) != len(want) {
 		t.Fatalf("lifted %q from %s", lifted, skel)
@@ -139,12 +149,31 @@ func TestEscapedTextIsLifted(t *testing.T) {
 		t.Fatalf("lifted parse: err %v, complete %v", err, r.complete())
 	}
 	for _, name := range []string{"escapedhtml", "escapedc1", "escapedbad", "escapedattr", "escapeddtd"} {
-		if _, lifted := liftSections([]byte(liftCases[name]), 1); lifted != nil {
+		if _, lifted := liftSections([]byte(liftCases[name]), rssLift, 1); lifted != nil {
 			t.Errorf("%s: lifted %q", name, lifted)
 		}
 	}
+	// Atom text constructs of type text or html, escaped or in CDATA.
+	skel, lifted = liftSections([]byte(liftCases["atom"]), atomLift, 1)
+	want = []string{"Blog & co", "<b>sub</b>", "A <em>title</em>", "<p>Lead</p>", "<div><p>Body &amp; ’more’</p></div>", "cdata <i>title</i>", "plain < text"}
+	if len(lifted) != len(want) {
+		t.Fatalf("atom: lifted %q from %s", lifted, skel)
+	}
+	for i, w := range want {
+		if string(lifted[i]) != w {
+			t.Errorf("atom section %d = %q, want %q", i, lifted[i], w)
+		}
+	}
+	r = newRestorer(lifted)
+	if _, err := newParser(r).Parse(bytes.NewReader(skel)); err != nil || !r.complete() {
+		t.Fatalf("atom lifted parse: err %v, complete %v", err, r.complete())
+	}
+	// gofeed resolves links in the text against xml:base: nothing is lifted.
+	if _, lifted := liftSections([]byte(liftCases["atombase"]), atomLift, 1); lifted != nil {
+		t.Errorf("atombase: lifted %q", lifted)
+	}
 	// Inside CDATA or a comment, a tag is text: only the CDATA is lifted.
-	if _, lifted := liftSections([]byte(liftCases["escapedcdata"]), 1); len(lifted) != 1 || !bytes.HasPrefix(lifted[0], []byte(" <description>&amp;")) {
+	if _, lifted := liftSections([]byte(liftCases["escapedcdata"]), rssLift, 1); len(lifted) != 1 || !bytes.HasPrefix(lifted[0], []byte(" <description>&amp;")) {
 		t.Errorf("escapedcdata: lifted %q", lifted)
 	}
 }
@@ -158,7 +187,7 @@ func FuzzLiftedParse(f *testing.F) {
 	f.Add([]byte(benchFeed(2, 2)))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		kind := gofeed.DetectFeedType(bytes.NewReader(body))
-		if kind != gofeed.FeedTypeRSS || !strings.Contains(string(body), "<![CDATA[") && !strings.Contains(string(body), "&") {
+		if kind != gofeed.FeedTypeRSS && kind != gofeed.FeedTypeAtom || !strings.Contains(string(body), "<![CDATA[") && !strings.Contains(string(body), "&") {
 			return
 		}
 		assertSameParse(t, "fuzz", body, kind)
@@ -196,7 +225,7 @@ func TestWordPressFeedIsLifted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	skel, lifted := liftSections(body, liftMin)
+	skel, lifted := liftSections(body, rssLift, liftMin)
 	if len(lifted) != 2 {
 		t.Fatalf("lifted %d sections, want the 2 content:encoded", len(lifted))
 	}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/atom"
 	"github.com/mmcdole/gofeed/rss"
 	"golang.org/x/net/html/charset"
 
@@ -78,11 +79,28 @@ func newParser(r *restorer) *gofeed.Parser {
 		DefaultRSSTranslator: gofeed.DefaultRSSTranslator{DisableContentImageScan: true},
 		restore:              r,
 	}
+	if r != nil {
+		p.AtomTranslator = &atomTranslator{restore: r}
+	}
 	return p
 }
 
+// atomTranslator is gofeed's Atom translator after the lifted texts are
+// put back (see liftSections).
+type atomTranslator struct {
+	gofeed.DefaultAtomTranslator
+	restore *restorer
+}
+
+func (t *atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
+	if af, ok := feed.(*atom.Feed); ok {
+		t.restore.restoreAtom(af)
+	}
+	return t.DefaultAtomTranslator.Translate(feed)
+}
+
 // parseFeed runs gofeed over body, lifting the large text sections of an
-// RSS body out of its way (see liftSections) and parsing the body whole
+// RSS or Atom body out of its way (see liftSections) and parsing the body whole
 // whenever they cannot all be put back.
 func parseFeed(body []byte, kind gofeed.FeedType) (*gofeed.Feed, error) {
 	return parseLifting(body, kind, liftMin)
@@ -91,8 +109,12 @@ func parseFeed(body []byte, kind gofeed.FeedType) (*gofeed.Feed, error) {
 // parseLifting is parseFeed lifting sections of at least minLen bytes;
 // tests lift small ones too.
 func parseLifting(body []byte, kind gofeed.FeedType, minLen int) (*gofeed.Feed, error) {
-	if kind == gofeed.FeedTypeRSS {
-		if skel, lifted := liftSections(body, minLen); lifted != nil {
+	lf := rssLift
+	if kind == gofeed.FeedTypeAtom {
+		lf = atomLift
+	}
+	if kind == gofeed.FeedTypeRSS || kind == gofeed.FeedTypeAtom {
+		if skel, lifted := liftSections(body, lf, minLen); lifted != nil {
 			r := newRestorer(lifted)
 			f, err := newParser(r).Parse(bytes.NewReader(skel))
 			if err == nil && r.complete() {

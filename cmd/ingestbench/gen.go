@@ -27,10 +27,15 @@ president party plan vote rates oil trade growth crisis border security data ser
 // genFeeds writes n RSS 2.0 feeds of m items each into dir and returns the
 // total bytes written. One item in ten is a reprint of an item of another
 // feed wrapped in that site's own header and footer, so the deduper has
-// real work to do. Item HTML is in CDATA sections, as WordPress writes it,
-// or entity-escaped (&lt;p&gt;…) when escaped is set, as many other
-// generators do.
-func genFeeds(dir string, n, m, itemBytes int, escaped bool) (int64, error) {
+// real work to do. format is "rss" (item HTML in CDATA sections, as
+// WordPress writes it), "rss-escaped" (entity-escaped, &lt;p&gt;…, as many
+// other generators do) or "atom" (Atom 1.0, escaped HTML content).
+func genFeeds(dir string, n, m, itemBytes int, format string) (int64, error) {
+	switch format {
+	case "rss", "rss-escaped", "atom":
+	default:
+		return 0, fmt.Errorf("unknown feed format %q (rss, rss-escaped or atom)", format)
+	}
 	var total int64
 	base := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	for f := 0; f < n; f++ {
@@ -40,10 +45,16 @@ func genFeeds(dir string, n, m, itemBytes int, escaped bool) (int64, error) {
 			return 0, err
 		}
 		w := bufio.NewWriter(fh)
-		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>
+		if format == "atom" {
+			fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Site %d news</title><link href="https://site%d.example/"/><id>https://site%d.example/</id><updated>%s</updated>
+`, f, f, f, base.Format(time.RFC3339))
+		} else {
+			fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <channel><title>Site %d news</title><link>https://site%d.example/</link><description>News from site %d</description>
 `, f, f, f)
+		}
 		for i := 0; i < m; i++ {
 			src, idx := f, i
 			reprint := i%10 == 9 && n > 1
@@ -58,14 +69,23 @@ func genFeeds(dir string, n, m, itemBytes int, escaped bool) (int64, error) {
 				body = fmt.Sprintf("<p>TRENDING NEWS Back to news Share:</p><p>@Source: site%d.example</p>%s<p>Copyright © 2026 Site %d. All Rights Reserved.</p>", src, body, f)
 			}
 			pub := base.Add(-time.Duration(f*m+i) * time.Minute)
+			if format == "atom" {
+				fmt.Fprintf(w, `<entry><title>%s</title><link href="https://site%d.example/%d/story-%d"/><id>site%d-%d</id><updated>%s</updated><author><name>Reporter %d</name></author><summary>%s</summary><content type="html">%s</content></entry>
+`, title, f, i, i, f, i, pub.Format(time.RFC3339), rnd.IntN(50), sentence(rnd, 25), html.EscapeString(body))
+				continue
+			}
 			content := "<![CDATA[" + body + "]]>"
-			if escaped {
+			if format == "rss-escaped" {
 				content = html.EscapeString(body)
 			}
 			fmt.Fprintf(w, `<item><title>%s</title><link>https://site%d.example/%d/story-%d</link><guid>site%d-%d</guid><pubDate>%s</pubDate><dc:creator>Reporter %d</dc:creator><description>%s</description><content:encoded>%s</content:encoded></item>
 `, title, f, i, i, f, i, pub.Format(time.RFC1123Z), rnd.IntN(50), sentence(rnd, 25), content)
 		}
-		fmt.Fprint(w, "</channel></rss>\n")
+		if format == "atom" {
+			fmt.Fprint(w, "</feed>\n")
+		} else {
+			fmt.Fprint(w, "</channel></rss>\n")
+		}
 		if err := w.Flush(); err != nil {
 			return 0, err
 		}

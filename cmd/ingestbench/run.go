@@ -29,7 +29,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	serveDir := fs.String("serve", "", "internal: serve this directory on loopback and print the address")
 	bin := fs.String("feedfold", "", "feedfold binary to measure (default: go build ./cmd/feedfold)")
 	keep := fs.Bool("keep", false, "keep the temporary directory")
-	escaped := fs.Bool("escaped", false, "write item HTML entity-escaped instead of in CDATA sections")
+	format := fs.String("format", "rss", "feed format: rss (item HTML in CDATA), rss-escaped (entity-escaped HTML) or atom")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -46,11 +46,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	feedDir := filepath.Join(dir, "feeds")
 	os.Mkdir(feedDir, 0o755)
-	total, err := genFeeds(feedDir, *feeds, *items, *itemBytes, *escaped)
+	total, err := genFeeds(feedDir, *feeds, *items, *itemBytes, *format)
 	if err != nil {
 		return fmt.Errorf("generate: %w", err)
 	}
-	fmt.Fprintf(stdout, "feeds: %d × %d items, %.1f MB\n", *feeds, *items, float64(total)/1e6)
+	fmt.Fprintf(stdout, "feeds: %d × %d items (%s), %.1f MB\n", *feeds, *items, *format, float64(total)/1e6)
 
 	parse, err := parseAll(feedDir)
 	if err != nil {
