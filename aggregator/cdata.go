@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed/atom"
@@ -211,7 +212,7 @@ func (lf *liftFormat) liftEscaped(body []byte, i, minLen int) (start, end int, t
 		if len(trimmed) < minLen {
 			return 0, 0, nil, false
 		}
-		start = from + bytes.Index(raw, trimmed)
+		start = from + len(raw) - len(bytes.TrimLeftFunc(raw, unicode.IsSpace))
 		text, ok = decodeEscaped(trimmed)
 		if !ok {
 			return 0, 0, nil, false
