@@ -99,7 +99,7 @@ func BenchmarkParseOnly(b *testing.B) {
 }
 
 // BenchmarkParseLifted is BenchmarkParseOnly the way Parse runs gofeed:
-// large CDATA sections lifted out of its way (see liftCDATA).
+// large CDATA sections lifted out of its way (see liftSections).
 func BenchmarkParseLifted(b *testing.B) {
 	bodies, total := benchBodies(20, 50)
 	b.SetBytes(int64(total))

@@ -386,49 +386,59 @@ func TestPollEmptyAndHugeFeeds(t *testing.T) {
 }
 
 // Feeds fetched close together share a write transaction (one commit and
-// its fsyncs for BatchFeeds feeds), rather than each committing alone
-// whenever the writer happens to find the queue empty.
+// its fsyncs for several feeds), rather than each committing alone
+// whenever the writer happens to find the queue empty; a batch ends at
+// BatchFeeds feeds or BatchItems new items.
 func TestPollBatchesFeedsThatArriveTogether(t *testing.T) {
-	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, rssFeed("F", "f"+strings.Trim(r.URL.Path, "/"), 3, now))
-	}))
-	defer srv.Close()
-	db, err := store.Open(filepath.Join(t.TempDir(), "agg.db"), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	opts := Options{
-		Fetch:      FetchOptions{AllowPrivateNetworks: true, Timeout: 5 * time.Second},
-		Now:        func() time.Time { return now },
-		BatchFeeds: 4,
-		// Longer than the test: only a full batch or the poll's end commits.
-		BatchLinger: time.Minute,
-	}
-	a, err := New(context.Background(), db, opts, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var urls []string
-	for i := 0; i < 10; i++ {
-		urls = append(urls, fmt.Sprintf("%s/%d", srv.URL, i))
-	}
-	subscribe(t, db, urls...)
-	var commits []int
-	sum, err := a.Poll(context.Background(), true, func(done, total int) { commits = append(commits, done) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sum.Fetched != 10 || sum.NewItems != 30 {
-		t.Fatalf("poll = %+v, want 10 fetched, 30 new", sum)
-	}
-	if want := []int{4, 8, 10}; !slices.Equal(commits, want) {
-		t.Errorf("feeds committed after each transaction = %v, want %v", commits, want)
-	}
-	var items int
-	db.View(func(tx *store.Tx) error { items = tx.CountItems(); return nil })
-	if items != 30 {
-		t.Errorf("stored %d items, want 30", items)
+	for _, tc := range []struct {
+		feeds, items int
+		want         []int
+	}{
+		{feeds: 4, items: 200, want: []int{4, 8, 10}},
+		{feeds: 16, items: 6, want: []int{2, 4, 6, 8, 10}}, // 3 items a feed
+	} {
+		now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprint(w, rssFeed("F", "f"+strings.Trim(r.URL.Path, "/"), 3, now))
+		}))
+		defer srv.Close()
+		db, err := store.Open(filepath.Join(t.TempDir(), "agg.db"), store.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		opts := Options{
+			Fetch:      FetchOptions{AllowPrivateNetworks: true, Timeout: 5 * time.Second},
+			Now:        func() time.Time { return now },
+			BatchFeeds: tc.feeds,
+			BatchItems: tc.items,
+			// Longer than the test: only a full batch or the poll's end commits.
+			BatchLinger: time.Minute,
+		}
+		a, err := New(context.Background(), db, opts, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var urls []string
+		for i := 0; i < 10; i++ {
+			urls = append(urls, fmt.Sprintf("%s/%d", srv.URL, i))
+		}
+		subscribe(t, db, urls...)
+		var commits []int
+		sum, err := a.Poll(context.Background(), true, func(done, total int) { commits = append(commits, done) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Fetched != 10 || sum.NewItems != 30 {
+			t.Fatalf("poll = %+v, want 10 fetched, 30 new", sum)
+		}
+		if !slices.Equal(commits, tc.want) {
+			t.Errorf("BatchFeeds %d, BatchItems %d: feeds committed after each transaction = %v, want %v", tc.feeds, tc.items, commits, tc.want)
+		}
+		var items int
+		db.View(func(tx *store.Tx) error { items = tx.CountItems(); return nil })
+		if items != 30 {
+			t.Errorf("stored %d items, want 30", items)
+		}
 	}
 }
