@@ -55,8 +55,8 @@ var (
 //
 // The body is read tag by tag: comments, processing instructions and CDATA
 // sections are stepped over whole, so nothing inside them is taken for an
-// element. Bodies with a document type declaration (which can declare
-// entities) lift only CDATA, as before escaped text was lifted.
+// element. Bodies that declare entities (in a DOCTYPE's internal subset)
+// lift only CDATA.
 func liftSections(body []byte, lf *liftFormat, minLen int) ([]byte, [][]byte) {
 	if !declaresUTF8(body) || bytes.Contains(body, []byte(liftOpen)) {
 		return body, nil
@@ -64,7 +64,7 @@ func liftSections(body []byte, lf *liftFormat, minLen int) ([]byte, [][]byte) {
 	if lf.noBase && bytes.Contains(body, []byte("xml:base")) {
 		return body, nil
 	}
-	escaped := !bytes.Contains(body, []byte("<!DOCTYPE")) && !bytes.Contains(body, []byte("<!ENTITY"))
+	escaped := !bytes.Contains(body, []byte("<!ENTITY"))
 	var (
 		out    []byte
 		lifted [][]byte

@@ -50,6 +50,7 @@ var liftCases = map[string]string{
 	"atombase":     `<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://x.example/blog/"><entry><content type="html">&lt;a href=&quot;post&quot;&gt;rel&lt;/a&gt;</content><summary type="html"><![CDATA[<img src="i.png">]]></summary></entry></feed>`,
 	"atomsource":   `<feed xmlns="http://www.w3.org/2005/Atom"><entry><source><title>&lt;b&gt;origin&lt;/b&gt;</title><subtitle>&lt;i&gt;s&lt;/i&gt;</subtitle></source><content type="text/plain">&lt;x&gt;</content><title type="xhtml">&lt;y&gt;</title><content mode="escaped">&lt;p&gt;old&lt;/p&gt;</content></entry></feed>`,
 	"atom03":       `<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>t</title><entry><title>e</title><content type="text/html" mode="escaped">&lt;p&gt;zero three&lt;/p&gt;</content><summary>&lt;p&gt;sum&lt;/p&gt;</summary></entry></feed>`,
+	"doctype":      `<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd"><rss version="0.91"><channel><item><description>&lt;p&gt;public DTD&lt;/p&gt;</description></item></channel></rss>`,
 	"escapedws":    "<rss><channel><item><description>\u00a0 &#32;&lt;p&gt;spaced&lt;/p&gt;&#32; \u0085</description><title>\t</title></item></channel></rss>",
 }
 
@@ -152,6 +153,10 @@ func TestEscapedTextIsLifted(t *testing.T) {
 		if _, lifted := liftSections([]byte(liftCases[name]), rssLift, 1); lifted != nil {
 			t.Errorf("%s: lifted %q", name, lifted)
 		}
+	}
+	// A DOCTYPE that declares no entities does not stop lifting.
+	if _, lifted := liftSections([]byte(liftCases["doctype"]), rssLift, 1); len(lifted) != 1 || string(lifted[0]) != "<p>public DTD</p>" {
+		t.Errorf("doctype: lifted %q", lifted)
 	}
 	// Atom text constructs of type text or html, escaped or in CDATA.
 	skel, lifted = liftSections([]byte(liftCases["atom"]), atomLift, 1)
