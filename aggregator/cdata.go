@@ -49,27 +49,30 @@ var (
 // liftSections returns body with the text of every liftable section of at
 // least minLen bytes replaced by a placeholder, and the texts as gofeed
 // would give them, in order. A section is a CDATA section that opens the
-// text of an element restoreRSS fills, or the whole entity-escaped text of
-// such an element (see liftEscaped). It returns body itself and no texts
-// when there is nothing to lift.
+// text of an element the restorer fills, or the whole entity-escaped text
+// of such an element (see liftEscaped). It returns body itself and no
+// texts when there is nothing to lift.
 //
-// The body is read tag by tag: comments, processing instructions and CDATA
-// sections are stepped over whole, so nothing inside them is taken for an
-// element. Bodies that declare entities (in a DOCTYPE's internal subset)
-// lift only CDATA.
+// The body is read tag by tag, keeping the stack of open elements: a
+// section is lifted only from an element whose parent is one of lf's
+// parents (an RSS channel or item, an Atom feed or entry), so never from
+// inside another element's text, which gofeed may keep undecoded. Comments,
+// processing instructions and CDATA sections are stepped over whole. A
+// body whose tags do not nest, or that declares entities (in a DOCTYPE's
+// internal subset), is not lifted at all.
 func liftSections(body []byte, lf *liftFormat, minLen int) ([]byte, [][]byte) {
-	if !declaresUTF8(body) || bytes.Contains(body, []byte(liftOpen)) {
+	if !declaresUTF8(body) || bytes.Contains(body, []byte(liftOpen)) || bytes.Contains(body, []byte("<!ENTITY")) {
 		return body, nil
 	}
 	if lf.noBase && bytes.Contains(body, []byte("xml:base")) {
 		return body, nil
 	}
-	escaped := !bytes.Contains(body, []byte("<!ENTITY"))
 	var (
 		out    []byte
 		lifted [][]byte
 		done   int // body[:done] is in out
 		at     int
+		open   [][]byte // names of the open elements
 	)
 	lift := func(start, end int, text []byte) {
 		if out == nil {
@@ -82,6 +85,17 @@ func liftSections(body []byte, lf *liftFormat, minLen int) ([]byte, [][]byte) {
 		lifted = append(lifted, text)
 		done = end
 	}
+	// inField reports whether the innermost open element is a field lf
+	// restores, directly under one of lf's parents.
+	inField := func() bool {
+		n := len(open)
+		return n >= 2 && slices.Contains(lf.names, string(open[n-1])) && slices.Contains(lf.parents, string(open[n-2]))
+	}
+	skipTo := func(i int, end string) bool {
+		j := bytes.Index(body[i:], []byte(end))
+		at = i + j + len(end)
+		return j >= 0
+	}
 	for {
 		i := bytes.IndexByte(body[at:], '<')
 		if i < 0 {
@@ -92,40 +106,88 @@ func liftSections(body []byte, lf *liftFormat, minLen int) ([]byte, [][]byte) {
 		switch {
 		case bytes.HasPrefix(rest, cdataOpen):
 			start := i + len(cdataOpen)
-			j := bytes.Index(body[start:], cdataClose)
-			if j < 0 {
-				return finishLift(body, out, lifted, done) // unterminated: leave it for gofeed to reject
+			if !skipTo(start, "]]>") {
+				return body, nil // unterminated: leave it for gofeed to reject
 			}
-			end := start + j
-			at = end + len(cdataClose)
+			end := at - len(cdataClose)
 			text := body[start:end]
-			if len(text) >= minLen && lf.restorable(body[:i]) && passesUnchanged(text) {
+			if len(text) >= minLen && inField() && lf.restorable(body[:i]) && passesUnchanged(text) {
 				lift(start, end, text)
 			}
 		case bytes.HasPrefix(rest, []byte("<!--")):
-			j := bytes.Index(body[i+4:], []byte("-->"))
-			if j < 0 {
-				return finishLift(body, out, lifted, done)
+			if !skipTo(i+4, "-->") {
+				return body, nil
 			}
-			at = i + 4 + j + 3
 		case bytes.HasPrefix(rest, []byte("<?")):
-			j := bytes.Index(body[i+2:], []byte("?>"))
-			if j < 0 {
-				return finishLift(body, out, lifted, done)
+			if !skipTo(i+2, "?>") {
+				return body, nil
 			}
-			at = i + 2 + j + 2
+		case bytes.HasPrefix(rest, []byte("<!")): // a DOCTYPE
+			if !skipTo(i+2, ">") {
+				return body, nil
+			}
+		case bytes.HasPrefix(rest, []byte("</")):
+			j := bytes.IndexByte(rest, '>')
+			if j < 0 || len(open) == 0 || !bytes.Equal(bytes.TrimRight(rest[2:j], " \t\r\n"), open[len(open)-1]) {
+				return body, nil // gofeed's lenient parser would guess
+			}
+			open = open[:len(open)-1]
+			at = i + j + 1
 		default:
-			at = i + 1
-			if !escaped {
+			name, end, selfClosing := startTag(body, i)
+			if end < 0 {
+				return body, nil
+			}
+			at = end
+			if selfClosing {
 				continue
 			}
-			if start, end, text, ok := lf.liftEscaped(body, i, minLen); ok {
+			open = append(open, name)
+			if !inField() {
+				continue
+			}
+			if start, end, text, ok := lf.liftEscaped(body, i, end, minLen); ok {
 				lift(start, end, text)
 				at = end
 			}
 		}
 	}
 	return finishLift(body, out, lifted, done)
+}
+
+// startTag reads the start tag at body[i]: its name, the index just past
+// its '>' (-1 when the tag is malformed or cut off) and whether it closes
+// itself. A '>' inside a quoted attribute value does not end it.
+func startTag(body []byte, i int) (name []byte, end int, selfClosing bool) {
+	j := i + 1
+	for j < len(body) && !isTagBreak(body[j]) {
+		j++
+	}
+	name = body[i+1 : j]
+	if len(name) == 0 {
+		return nil, -1, false
+	}
+	for ; j < len(body); j++ {
+		switch c := body[j]; c {
+		case '"', '\'':
+			k := bytes.IndexByte(body[j+1:], c)
+			if k < 0 {
+				return nil, -1, false
+			}
+			j += k + 1
+		case '>':
+			return name, j + 1, body[j-1] == '/'
+		}
+	}
+	return nil, -1, false
+}
+
+func isTagBreak(c byte) bool {
+	switch c {
+	case ' ', '\t', '\r', '\n', '/', '>':
+		return true
+	}
+	return false
 }
 
 func finishLift(body, out []byte, lifted [][]byte, done int) ([]byte, [][]byte) {
@@ -139,8 +201,9 @@ func finishLift(body, out []byte, lifted [][]byte, done int) ([]byte, [][]byte) 
 // those the restorer puts back, read by gofeed the same way.
 type liftFormat struct {
 	// names are the elements whose text may open with a lifted CDATA
-	// section.
-	names []string
+	// section, when their parent is one of parents.
+	names   []string
+	parents []string
 	// escaped are the start tags whose entity-escaped text is lifted, with
 	// the end tag that must follow the text. Only these exact tags: an
 	// attribute value may hold '>' and hide where the text starts, and an
@@ -164,7 +227,8 @@ func tags(close string, opens ...string) []tagPair {
 var (
 	// rssLift: RSS 0.9x, 1.0 and 2.0 (restoreRSS).
 	rssLift = &liftFormat{
-		names: []string{"title", "description", "content:encoded"},
+		names:   []string{"title", "description", "content:encoded"},
+		parents: []string{"channel", "item"},
 		escaped: slices.Concat(
 			tags("</description>", "<description>"),
 			tags("</content:encoded>", "<content:encoded>"),
@@ -176,7 +240,8 @@ var (
 	// an HTML parse that, with no markup in the raw text, changes nothing,
 	// and link resolution, which needs an xml:base).
 	atomLift = &liftFormat{
-		names: []string{"title", "subtitle", "summary", "content"},
+		names:   []string{"title", "subtitle", "summary", "content"},
+		parents: []string{"feed", "entry"},
 		escaped: slices.Concat(
 			tags("</content>", "<content>", `<content type="html">`, `<content type='html'>`, `<content type="text">`, `<content type='text'>`),
 			tags("</summary>", "<summary>", `<summary type="html">`, `<summary type='html'>`, `<summary type="text">`, `<summary type='text'>`),
@@ -187,7 +252,7 @@ var (
 	}
 )
 
-// liftEscaped looks at the tag at body[i]. When it is one of lf.escaped
+// liftEscaped looks at the start tag body[i:from]. When it is one of lf.escaped
 // and the element holds nothing but character data of at least minLen
 // bytes that liftableEscaped accepts, it returns the span to replace (the
 // text without its surrounding whitespace, which gofeed trims) and the
@@ -197,12 +262,11 @@ var (
 // CDATA (&lt;p&gt;…); encoding/xml then reads it a byte at a time and
 // gofeed decodes every entity into a fresh string, which made parsing such
 // feeds half again as slow as the same feeds in CDATA.
-func (lf *liftFormat) liftEscaped(body []byte, i, minLen int) (start, end int, text []byte, ok bool) {
+func (lf *liftFormat) liftEscaped(body []byte, i, from, minLen int) (start, end int, text []byte, ok bool) {
 	for _, t := range lf.escaped {
-		if !bytes.HasPrefix(body[i:], t.open) {
+		if !bytes.Equal(body[i:from], t.open) {
 			continue
 		}
-		from := i + len(t.open)
 		j := bytes.IndexByte(body[from:], '<')
 		if j < 0 || !bytes.HasPrefix(body[from+j:], t.close) {
 			return 0, 0, nil, false

@@ -10,7 +10,7 @@ import (
 // FuzzParse: any body parses or fails with an error — never a panic — and
 // every item that comes out is normalised (a key, a time, a bounded title).
 func FuzzParse(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*")
+	files, _ := filepath.Glob("testdata/*.*") // not testdata/fuzz
 	for _, p := range files {
 		if b, err := os.ReadFile(p); err == nil {
 			f.Add(b)
