@@ -254,7 +254,7 @@ var (
 
 // liftEscaped looks at the start tag body[i:from]. When it is one of lf.escaped
 // and the element holds nothing but character data of at least minLen
-// bytes that liftableEscaped accepts, it returns the span to replace (the
+// bytes that decodeEscaped accepts, it returns the span to replace (the
 // text without its surrounding whitespace, which gofeed trims) and the
 // text decoded as gofeed decodes it.
 //
