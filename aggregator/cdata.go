@@ -351,10 +351,10 @@ func charRef(name []byte) (rune, bool) {
 	}
 	r := rune(v)
 	switch {
-	case r == '\t' || r == '\n':
+	case r == '\t' || r == '\n' || r == '\r':
 	case r >= 0x20 && r < 0x7f, r >= 0xa0 && r <= 0xd7ff, r >= 0xe000 && r <= 0xfffd, r >= 0x10000 && r <= 0x10ffff:
 	default:
-		return 0, false // \r, controls, C1, surrogates, FFFE/FFFF: left to gofeed
+		return 0, false // controls, C1, surrogates, FFFE/FFFF: left to gofeed
 	}
 	return r, true
 }
@@ -398,9 +398,11 @@ func declaresUTF8(body []byte) bool {
 }
 
 // passesUnchanged reports whether gofeed would hand text through exactly:
-// valid UTF-8, none of the control bytes its reader filter drops, no \r
-// (encoding/xml turns \r\n into \n) and no U+FFFE/U+FFFF (which
-// encoding/xml rejects).
+// valid UTF-8, none of the control bytes its reader filter drops and no
+// U+FFFE/U+FFFF (which encoding/xml rejects). A \r passes: encoding/xml
+// turns \r\n into \n only in the character data it decodes, and gofeed
+// reads these elements' raw inner XML (Windows-made feeds keep their CR LF
+// in every field).
 func passesUnchanged(text []byte) bool {
 	// Eight bytes at a time: (x - 0x20…20) &^ x & 0x80…80 is non-zero
 	// exactly when some byte of x is below 0x20, and then that word is
@@ -416,10 +418,11 @@ func passesUnchanged(text []byte) bool {
 		!bytes.Contains(text, []byte("\uFFFE")) && !bytes.Contains(text, []byte("\uFFFF"))
 }
 
-// hasFiltered reports whether b holds a control byte other than \t and \n.
+// hasFiltered reports whether b holds a control byte other than \t, \n
+// and \r.
 func hasFiltered(b []byte) bool {
 	for _, c := range b {
-		if c < 0x20 && c != '\t' && c != '\n' {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
 			return true
 		}
 	}

@@ -50,6 +50,7 @@ var liftCases = map[string]string{
 	"atombase":     `<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://x.example/blog/"><entry><content type="html">&lt;a href=&quot;post&quot;&gt;rel&lt;/a&gt;</content><summary type="html"><![CDATA[<img src="i.png">]]></summary></entry></feed>`,
 	"atomsource":   `<feed xmlns="http://www.w3.org/2005/Atom"><entry><source><title>&lt;b&gt;origin&lt;/b&gt;</title><subtitle>&lt;i&gt;s&lt;/i&gt;</subtitle></source><content type="text/plain">&lt;x&gt;</content><title type="xhtml">&lt;y&gt;</title><content mode="escaped">&lt;p&gt;old&lt;/p&gt;</content></entry></feed>`,
 	"atom03":       `<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>t</title><entry><title>e</title><content type="text/html" mode="escaped">&lt;p&gt;zero three&lt;/p&gt;</content><summary>&lt;p&gt;sum&lt;/p&gt;</summary></entry></feed>`,
+	"escapedcrlf":  "<rss>\r\n<channel>\r\n<item>\r\n<description>&lt;p&gt;line one\r\nline two&#13;&#10;three\rfour&lt;/p&gt;\r\n</description>\r\n</item>\r\n</channel>\r\n</rss>\r\n",
 	"doctype":      `<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd"><rss version="0.91"><channel><item><description>&lt;p&gt;public DTD&lt;/p&gt;</description></item></channel></rss>`,
 	"escapedws":    "<rss><channel><item><description>\u00a0 &#32;&lt;p&gt;spaced&lt;/p&gt;&#32; \u0085</description><title>\t</title></item></channel></rss>",
 }
@@ -94,7 +95,7 @@ func TestLiftedParseMatchesGofeed(t *testing.T) {
 
 // TestLiftCDATASkips: sections gofeed would change are left in place.
 func TestLiftCDATASkips(t *testing.T) {
-	for _, name := range []string{"crlf", "control", "nonchar", "marker", "latin1", "unclosed"} {
+	for _, name := range []string{"control", "nonchar", "marker", "latin1", "unclosed"} {
 		if _, lifted := liftSections([]byte(liftCases[name]), rssLift, 1); lifted != nil {
 			t.Errorf("%s: lifted %q", name, lifted)
 		}
@@ -154,6 +155,13 @@ func TestEscapedTextIsLifted(t *testing.T) {
 			t.Errorf("%s: lifted %q", name, lifted)
 		}
 	}
+	// CR LF, as Windows-made feeds have it, is kept as gofeed keeps it.
+	if _, lifted := liftSections([]byte(liftCases["escapedcrlf"]), rssLift, 1); len(lifted) != 1 || string(lifted[0]) != "<p>line one\r\nline two\r\nthree\rfour</p>" {
+		t.Errorf("escapedcrlf: lifted %q", lifted)
+	}
+	if _, lifted := liftSections([]byte(liftCases["crlf"]), rssLift, 1); len(lifted) != 1 || string(lifted[0]) != "line one\r\nline two\rthree" {
+		t.Errorf("crlf: lifted %q", lifted)
+	}
 	// A DOCTYPE that declares no entities does not stop lifting.
 	if _, lifted := liftSections([]byte(liftCases["doctype"]), rssLift, 1); len(lifted) != 1 || string(lifted[0]) != "<p>public DTD</p>" {
 		t.Errorf("doctype: lifted %q", lifted)
@@ -206,7 +214,7 @@ func TestPassesUnchanged(t *testing.T) {
 		for _, c := range []byte{0x00, 0x07, '\r', 0x1f, '\t', '\n', ' ', 'a', 0x7f} {
 			b := []byte(strings.Repeat("x", 19))
 			b[pos] = c
-			want := c >= 0x20 || c == '\t' || c == '\n'
+			want := c >= 0x20 || c == '\t' || c == '\n' || c == '\r'
 			if got := passesUnchanged(b); got != want {
 				t.Errorf("byte %#x at %d: passes %v, want %v", c, pos, got, want)
 			}
