@@ -73,6 +73,10 @@ func liftSections(body []byte, lf *liftFormat, minLen int) ([]byte, [][]byte) {
 		done   int // body[:done] is in out
 		at     int
 		open   [][]byte // names of the open elements
+		// opened is the index just past the innermost open element's
+		// start tag: a CDATA section is lifted only when it opens the
+		// element's text.
+		opened int
 	)
 	lift := func(start, end int, text []byte) {
 		if out == nil {
@@ -111,7 +115,7 @@ func liftSections(body []byte, lf *liftFormat, minLen int) ([]byte, [][]byte) {
 			}
 			end := at - len(cdataClose)
 			text := body[start:end]
-			if len(text) >= minLen && inField() && lf.restorable(body[:i]) && passesUnchanged(text) {
+			if len(text) >= minLen && inField() && len(bytes.TrimSpace(body[opened:i])) == 0 && passesUnchanged(text) {
 				lift(start, end, text)
 			}
 		case bytes.HasPrefix(rest, []byte("<!--")):
@@ -142,7 +146,7 @@ func liftSections(body []byte, lf *liftFormat, minLen int) ([]byte, [][]byte) {
 			if selfClosing {
 				continue
 			}
-			open = append(open, name)
+			open, opened = append(open, name), end
 			if !inField() {
 				continue
 			}
@@ -200,8 +204,8 @@ func finishLift(body, out []byte, lifted [][]byte, done int) ([]byte, [][]byte) 
 // liftFormat says which elements of a feed format have their text lifted:
 // those the restorer puts back, read by gofeed the same way.
 type liftFormat struct {
-	// names are the elements whose text may open with a lifted CDATA
-	// section, when their parent is one of parents.
+	// names are the elements whose text is lifted (a CDATA section that
+	// opens it, or escaped text), when their parent is one of parents.
 	names   []string
 	parents []string
 	// escaped are the start tags whose entity-escaped text is lifted, with
@@ -357,23 +361,6 @@ func charRef(name []byte) (rune, bool) {
 		return 0, false // controls, C1, surrogates, FFFE/FFFF: left to gofeed
 	}
 	return r, true
-}
-
-// restorable reports whether the element whose text starts at the end of
-// head is one the restorer puts lifted text back into: a section anywhere
-// else (an iTunes summary, an extension) would send the whole body through
-// gofeed a second time.
-func (lf *liftFormat) restorable(head []byte) bool {
-	head = bytes.TrimRight(head, " \t\r\n")
-	if !bytes.HasSuffix(head, []byte(">")) {
-		return false
-	}
-	open := bytes.LastIndexByte(head, '<')
-	if open < 0 {
-		return false
-	}
-	name, _, _ := bytes.Cut(head[open+1:len(head)-1], []byte(" "))
-	return slices.Contains(lf.names, string(name))
 }
 
 // declaresUTF8 reports whether the XML declaration names no encoding or
