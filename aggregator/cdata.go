@@ -21,8 +21,9 @@ import (
 // every entity: half of all parsing time on a typical feed. Yet a CDATA
 // section's text is, by the XML spec, exactly its bytes, and escaped text
 // with only the predefined entities and character references decodes one
-// way. So before gofeed parses an RSS body, large sections of <title>,
-// <description> and <content:encoded> text that can be read without
+// way. So before gofeed parses an RSS or Atom body, large sections of the
+// fields it restores (RSS <title>, <description>, <content:encoded>; Atom
+// titles, subtitles, summaries and content) that can be read without
 // gofeed are lifted out and replaced by short placeholders; gofeed parses
 // the rest (every element, attribute, entity and date as before), and the
 // translator puts each section's text back where its placeholder landed.
@@ -416,7 +417,7 @@ func hasFiltered(b []byte) bool {
 	return false
 }
 
-// restorer puts lifted CDATA texts back into the fields of a parsed RSS
+// restorer puts lifted texts back into the fields of a parsed RSS or Atom
 // feed that gofeed fills from element text, and notes whether every
 // placeholder came back exactly once.
 type restorer struct {
