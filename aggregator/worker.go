@@ -130,11 +130,27 @@ func (a *Aggregator) prepare(az *dedupe.Analyzer, res *feedResult, items []store
 			return err
 		}
 		p.sigBytes = b
+	}
+	// New items' bodies are compressed together (store.DB.EncodeItems):
+	// read together, they share most of their words.
+	var fresh []store.Item
+	for _, p := range res.items {
 		if p.existing == 0 {
-			if p.enc, err = a.db.EncodeItem(p.item); err != nil {
-				return err
+			fresh = append(fresh, p.item)
+		}
+	}
+	if len(fresh) > 0 {
+		enc, err := a.db.EncodeItems(fresh)
+		if err != nil {
+			return err
+		}
+		j := 0
+		for i := range res.items {
+			if p := &res.items[i]; p.existing == 0 {
+				p.enc = enc[j]
+				p.item = store.Item{} // the record has it; its text can go
+				j++
 			}
-			p.item = store.Item{} // the record has it; its text can go
 		}
 	}
 	state, err := bp.MarshalBinary()

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 )
@@ -25,8 +26,16 @@ func (d *DB) Check() error {
 		items := t.b(bucketItems)
 		exists := func(id uint64) bool { return items.Get(u64(id)) != nil }
 		nItems := 0
+		groupRefs := map[uint64]uint64{} // group id -> records pointing into it
 		err := items.ForEach(func(k, v []byte) error {
 			nItems++
+			if len(v) > 0 && v[0] == itemGroupTag {
+				if _, rest, err := splitItemRecord(v); err == nil {
+					if gid, _, _, err := groupRef(rest); err == nil {
+						groupRefs[gid]++
+					}
+				}
+			}
 			it, err := t.decodeItem(getU64(k), v)
 			if err != nil {
 				bad("%v", err)
@@ -43,6 +52,24 @@ func (d *DB) Check() error {
 		if err != nil {
 			return err
 		}
+		t.b(bucketItemBodyRefs).ForEach(func(k, v []byte) error {
+			n, _ := binary.Uvarint(v)
+			if gid := getU64(k); n != groupRefs[gid] {
+				bad("item group %d: counted %d references, %d records point into it", gid, n, groupRefs[gid])
+			}
+			return nil
+		})
+		for gid := range groupRefs {
+			if t.b(bucketItemBodyRefs).Get(u64(gid)) == nil {
+				bad("item group %d: records point into it but it has no reference count", gid)
+			}
+		}
+		t.b(bucketItemBodies).ForEach(func(k, _ []byte) error {
+			if gid := getU64(k); groupRefs[gid] == 0 {
+				bad("item group %d: no record points into it", gid)
+			}
+			return nil
+		})
 		for _, ix := range []struct {
 			name []byte
 			off  int

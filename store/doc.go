@@ -11,12 +11,19 @@
 //	meta            "schema" -> uint64 schema version
 //	feeds           feed id -> Feed (JSON)
 //	feed_urls       feed URL -> feed id
-//	items           item id -> 0x01, feed id, published, first seen and
-//	                normalised URL as varints (what linking reads), then the
-//	                rest of the Item as zstd-compressed JSON (schema 3;
-//	                schema 2 records are the whole Item as compressed JSON,
-//	                older ones plain JSON, their "id" ignored: the key is
-//	                the id, as records are encoded before it is assigned)
+//	items           item id -> 0x02, feed id, published, first seen and
+//	                normalised URL as varints (what linking reads), then
+//	                group id, offset and length of the item's JSON in the
+//	                group's decompressed bytes (schema 4, new items); or
+//	                0x01 and the same head, then the rest of the Item as
+//	                zstd-compressed JSON (schema 3; still written for
+//	                updated items); schema 2 records are the whole Item as
+//	                compressed JSON, older ones plain JSON, their "id"
+//	                ignored: the key is the id, as records are encoded
+//	                before it is assigned
+//	item_bodies     group id -> zstd-compressed JSON of a feed's new items,
+//	                end to end (about 32 KB of JSON; schema 4)
+//	item_body_refs  group id -> uvarint count of the records pointing into it
 //	item_keys       feed id | item key -> item id | content hash (upsert by GUID)
 //	item_time       published | item id -> nil          (newest-first listing)
 //	item_feed_time  feed id | published | item id -> nil (per-feed listing, retention by count)

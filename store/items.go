@@ -22,7 +22,12 @@ func (t *Tx) InsertItem(it *Item) error {
 // EncodeItem).
 type EncodedItem struct {
 	item Item
-	v    []byte
+	v    []byte // a whole record (EncodeItem)
+	// Or, from EncodeItems: the record's head, and where the item's JSON
+	// lies in its group's decompressed bytes.
+	head      []byte
+	group     *encodedGroup
+	off, size uint32
 }
 
 // EncodeItem encodes a new item's record for InsertEncoded outside any
@@ -48,6 +53,19 @@ func (d *DB) EncodeItem(it Item) (EncodedItem, error) {
 // reads back).
 func (t *Tx) InsertEncoded(e EncodedItem) (Item, error) {
 	it := e.item
+	if e.group != nil {
+		gid, err := t.groupID(e.group)
+		if err != nil {
+			return it, fmt.Errorf("insert item: %w", err)
+		}
+		v := binary.AppendUvarint(append(make([]byte, 0, len(e.head)+12), e.head...), gid)
+		v = binary.AppendUvarint(v, uint64(e.off))
+		v = binary.AppendUvarint(v, uint64(e.size))
+		if err := t.refGroup(gid, 1); err != nil {
+			return it, fmt.Errorf("insert item: %w", err)
+		}
+		return it, t.insert(&it, v)
+	}
 	if e.v == nil {
 		return it, fmt.Errorf("insert item: not encoded")
 	}
@@ -69,15 +87,19 @@ const itemMetaTag = 0x01
 func (c *codec) encodeItem(it Item) ([]byte, error) {
 	it.ID = 0
 	var head [64]byte
-	h := append(head[:0], itemMetaTag)
+	return c.encodeCompressed(appendItemHead(head[:0], itemMetaTag, it), itemBody{Item: &it})
+}
+
+// appendItemHead appends tag and the metadata that ItemMeta returns.
+func appendItemHead(h []byte, tag byte, it Item) []byte {
+	h = append(h, tag)
 	h = binary.AppendUvarint(h, it.FeedID)
 	h = binary.AppendVarint(h, it.Published.Unix())
 	h = binary.AppendUvarint(h, uint64(it.Published.Nanosecond()))
 	h = binary.AppendVarint(h, it.FirstSeen.Unix())
 	h = binary.AppendUvarint(h, uint64(it.FirstSeen.Nanosecond()))
 	h = binary.AppendUvarint(h, uint64(len(it.NormURL)))
-	h = append(h, it.NormURL...)
-	return c.encodeCompressed(h, itemBody{Item: &it})
+	return append(h, it.NormURL...)
 }
 
 // itemBody is the JSON of an item record laid out by encodeItem: the Item
@@ -95,9 +117,10 @@ type itemBody struct {
 var errBadItemHead = errors.New("bad item record head")
 
 // splitItemRecord reads the metadata of a record laid out by encodeItem
-// and returns it with the compressed JSON that follows.
+// (or by EncodeItems, itemGroupTag) and returns it with what follows: the
+// compressed JSON, or the reference into a group.
 func splitItemRecord(v []byte) (m ItemMeta, rest []byte, err error) {
-	if len(v) == 0 || v[0] != itemMetaTag {
+	if !hasItemHead(v) {
 		return m, nil, errBadItemHead
 	}
 	v = v[1:]
@@ -183,6 +206,10 @@ func (t *Tx) putItem(it Item) error {
 	if err != nil {
 		return fmt.Errorf("encode item %d: %w", it.ID, err)
 	}
+	// The item leaves the group its body was stored in, if any.
+	if err := t.unrefGroup(t.b(bucketItems).Get(u64(it.ID))); err != nil {
+		return fmt.Errorf("put item %d: %w", it.ID, err)
+	}
 	if err := t.b(bucketItems).Put(u64(it.ID), v); err != nil {
 		return fmt.Errorf("put item %d: %w", it.ID, err)
 	}
@@ -244,7 +271,7 @@ func (t *Tx) ItemMeta(id uint64) (ItemMeta, error) {
 		return m, fmt.Errorf("item %d: %w", id, ErrNotFound)
 	}
 	var err error
-	if len(v) > 0 && v[0] == itemMetaTag {
+	if hasItemHead(v) {
 		m, _, err = splitItemRecord(v)
 	} else {
 		err = t.c.decode(v, &m)
@@ -260,10 +287,14 @@ func (t *Tx) ItemMeta(id uint64) (ItemMeta, error) {
 // EncodeItem carry ID 0 (older ones their ID): the key is what counts.
 func (t *Tx) decodeItem(id uint64, v []byte) (Item, error) {
 	var it Item
-	if len(v) > 0 && v[0] == itemMetaTag {
+	if hasItemHead(v) {
 		m, rest, err := splitItemRecord(v)
 		if err == nil {
-			err = t.c.decode(rest, &itemBody{Item: &it})
+			if v[0] == itemGroupTag {
+				err = t.decodeGrouped(rest, &it)
+			} else {
+				err = t.c.decode(rest, &itemBody{Item: &it})
+			}
 		}
 		if err != nil {
 			return it, fmt.Errorf("decode item %d: %w", id, err)
@@ -347,6 +378,9 @@ func (t *Tx) DeleteItem(id uint64, dropSignature bool) error {
 		if err := t.b(bucketSigs).Delete(u64(id)); err != nil {
 			return fmt.Errorf("delete item %d: %w", id, err)
 		}
+	}
+	if err := t.unrefGroup(t.b(bucketItems).Get(u64(id))); err != nil {
+		return fmt.Errorf("delete item %d: %w", id, err)
 	}
 	return t.b(bucketItems).Delete(u64(id))
 }

@@ -23,7 +23,9 @@ var (
 	bucketUsers        = []byte("users")
 	bucketUserNames    = []byte("user_names")
 	bucketItemState    = []byte("item_state")
-	bucketCategories   = []byte("categories") // schema 2
+	bucketCategories   = []byte("categories")     // schema 2
+	bucketItemBodies   = []byte("item_bodies")    // schema 4
+	bucketItemBodyRefs = []byte("item_body_refs") // schema 4
 )
 
 var allBuckets = [][]byte{

@@ -13,7 +13,7 @@ import (
 
 // SchemaVersion is the layout this code reads and writes. Open migrates
 // older files forward, one step at a time, inside a single transaction.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // migrations[i] upgrades a file from schema i to i+1. Version 0 is an empty
 // file: the first migration creates every bucket.
@@ -38,6 +38,16 @@ var migrations = []func(*bolt.Tx) error{
 	// changes so that an older feedfold refuses the file instead of
 	// failing on every new record.
 	func(tx *bolt.Tx) error { return nil },
+	// 4: new items' bodies are compressed in groups (see itemGroupTag).
+	// Records of schema 3 and before read as they are.
+	func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketItemBodies, bucketItemBodyRefs} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("create bucket %s: %w", b, err)
+			}
+		}
+		return nil
+	},
 }
 
 // Options tune Open. The zero value is usable.
@@ -205,6 +215,10 @@ type Tx struct {
 	tx       *bolt.Tx
 	c        *codec
 	writable bool
+
+	groups     map[*encodedGroup]uint64 // groups stored by this transaction
+	groupRawID uint64                   // the group last decompressed (0: none)
+	groupRaw   []byte
 }
 
 func (t *Tx) b(name []byte) *bolt.Bucket {
@@ -220,7 +234,7 @@ func (t *Tx) b(name []byte) *bolt.Bucket {
 
 func appendOnly(name []byte) bool {
 	switch string(name) {
-	case "items", "sigs", "item_seen", "links", "feeds":
+	case "items", "sigs", "item_seen", "links", "feeds", "item_bodies", "item_body_refs":
 		return true
 	}
 	return false
