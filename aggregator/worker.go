@@ -122,17 +122,9 @@ func (a *Aggregator) prepare(az *dedupe.Analyzer, res *feedResult, items []store
 			bp.ObserveText(texts[i])
 		}
 	}
-	for i := range res.items {
-		p := &res.items[i]
-		p.sig = dedupe.SignText(a.opts.Dedupe, texts[i], bp)
-		b, err := p.sig.MarshalBinary()
-		if err != nil {
-			return err
-		}
-		p.sigBytes = b
-	}
 	// New items' bodies are compressed together (store.DB.EncodeItems):
-	// read together, they share most of their words.
+	// read together, they share most of their words. Their texts go before
+	// signing, which needs only the analysed texts.
 	var fresh []store.Item
 	for _, p := range res.items {
 		if p.existing == 0 {
@@ -152,6 +144,15 @@ func (a *Aggregator) prepare(az *dedupe.Analyzer, res *feedResult, items []store
 				j++
 			}
 		}
+	}
+	for i := range res.items {
+		p := &res.items[i]
+		p.sig = dedupe.SignText(a.opts.Dedupe, texts[i], bp)
+		b, err := p.sig.MarshalBinary()
+		if err != nil {
+			return err
+		}
+		p.sigBytes = b
 	}
 	state, err := bp.MarshalBinary()
 	if err != nil {
