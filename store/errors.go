@@ -13,4 +13,8 @@ var (
 	ErrLocked = errors.New("database is locked by another process")
 	// ErrSchema is returned when the file was written by a newer feedfold.
 	ErrSchema = errors.New("unsupported database schema")
+	// ErrNeedsMigration is returned by a read-only Open of a file written
+	// by an older feedfold: a read-only open cannot migrate it, and
+	// opening it once writable does.
+	ErrNeedsMigration = errors.New("database needs migrating to this feedfold's schema")
 )

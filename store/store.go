@@ -126,7 +126,10 @@ func Open(path string, opts Options) (*DB, error) {
 func (d *DB) checkSchema() error {
 	return d.bolt.View(func(tx *bolt.Tx) error {
 		v := schemaOf(tx)
-		if v != SchemaVersion {
+		switch {
+		case v < SchemaVersion:
+			return fmt.Errorf("open %s: schema %d, this feedfold reads %d: %w", d.path, v, SchemaVersion, ErrNeedsMigration)
+		case v > SchemaVersion:
 			return fmt.Errorf("open %s: schema %d, this feedfold reads %d: %w", d.path, v, SchemaVersion, ErrSchema)
 		}
 		return nil

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	bolt "go.etcd.io/bbolt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -332,4 +334,31 @@ func TestUserSet(t *testing.T) {
 			t.Errorf("%s/%s: %d, want %d", c.user, c.pass, rec.Code, c.want)
 		}
 	}
+}
+
+// TestReadCommandsMigrateAnOlderFile: after an upgrade, the first command a
+// user runs may only read (`items`); it must migrate the file rather than
+// refuse it.
+func TestReadCommandsMigrateAnOlderFile(t *testing.T) {
+	srv := reprintServer(t)
+	db := filepath.Join(t.TempDir(), "feedfold.db")
+	mustCLI(t, db, "add", srv.URL+"/mirror.xml")
+	// Mark the file as written by the previous schema (whose buckets are a
+	// subset of this one's, so the migration has nothing else to do).
+	b, err := bolt.Open(db, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Update(func(tx *bolt.Tx) error {
+		v := make([]byte, 8)
+		binary.BigEndian.PutUint64(v, store.SchemaVersion-1)
+		return tx.Bucket([]byte("meta")).Put([]byte("schema"), v)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if n := len(jsonLines[itemJSON](t, mustCLI(t, db, "items", "--json"))); n != 2 {
+		t.Errorf("items after the upgrade = %d, want 2", n)
+	}
+	mustCLI(t, db, "check")
 }

@@ -172,10 +172,23 @@ func (a *app) openDB() (*store.DB, error) {
 }
 
 // openReadOnly opens the database with a shared lock, for commands that
-// only read.
+// only read. A file written by an older feedfold is first opened writable
+// once, which migrates it: after an upgrade, `feedfold items` must work
+// before anything has written.
 func (a *app) openReadOnly() (*store.DB, error) {
 	if _, err := os.Stat(a.cfg.DB); err != nil {
 		return nil, fmt.Errorf("database %s: %w (subscribe first with `feedfold add URL` or `feedfold import FILE.opml`)", a.cfg.DB, err)
+	}
+	db, err := store.Open(a.cfg.DB, store.Options{ReadOnly: true})
+	if !errors.Is(err, store.ErrNeedsMigration) {
+		return db, err
+	}
+	w, err := a.openDB()
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, fmt.Errorf("migrate %s: %w", a.cfg.DB, err)
 	}
 	return store.Open(a.cfg.DB, store.Options{ReadOnly: true})
 }
