@@ -125,6 +125,7 @@ func (a *Aggregator) apply(tx *store.Tx, r feedResult, journal *[]indexOp) (Summ
 	next := mergeFetched(cur, r.feed)
 	st := newTxState(tx, a.opts.DedupeScope)
 	st.feeds[cur.ID] = next
+	st.release = a.releaseMapped
 	for _, p := range r.items {
 		if p.existing != 0 {
 			if err := a.update(tx, p, journal); err != nil {
