@@ -27,6 +27,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	items := fs.Int("items", 50, "items per feed")
 	itemBytes := fs.Int("item-bytes", 3000, "approximate HTML bytes of an item's content")
 	serveDir := fs.String("serve", "", "internal: serve this directory on loopback and print the address")
+	latency := fs.Duration("latency", 0, "delay every response by this long, as a remote server's round trips do (0: loopback speed)")
 	bin := fs.String("feedfold", "", "feedfold binary to measure (default: go build ./cmd/feedfold)")
 	keep := fs.Bool("keep", false, "keep the temporary directory")
 	format := fs.String("format", "rss", "feed format: rss (item HTML in CDATA), rss-escaped (entity-escaped HTML) or atom")
@@ -35,7 +36,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	if *serveDir != "" {
-		return serve(ctx, *serveDir, stdout)
+		return serve(ctx, *serveDir, *latency, stdout)
 	}
 
 	dir, err := os.MkdirTemp("", "ingestbench")
@@ -71,7 +72,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv := exec.CommandContext(ctx, self, "-serve", feedDir)
+	srv := exec.CommandContext(ctx, self, "-serve", feedDir, "-latency", latency.String())
 	srvOut, _ := srv.StdoutPipe()
 	srv.Stderr = os.Stderr
 	if err := srv.Start(); err != nil {
@@ -227,13 +228,21 @@ func writeOPML(path, addr string, n int) error {
 
 // serve runs the loopback feed server child: files with Last-Modified, so
 // a second poll is answered 304.
-func serve(ctx context.Context, dir string, stdout io.Writer) error {
+func serve(ctx context.Context, dir string, latency time.Duration, stdout io.Writer) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, ln.Addr().String())
-	s := &http.Server{Handler: http.FileServer(http.Dir(dir)), ReadHeaderTimeout: 10 * time.Second}
+	var h http.Handler = http.FileServer(http.Dir(dir))
+	if latency > 0 {
+		files := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			time.Sleep(latency)
+			files.ServeHTTP(w, r)
+		})
+	}
+	s := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() { <-ctx.Done(); s.Close() }()
 	if err := s.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
