@@ -98,8 +98,7 @@ func (a *Aggregator) pollFeeds(ctx context.Context, feeds []store.Feed, progress
 					results <- feedResult{feed: f, cancelled: true}
 					continue
 				}
-				r, done := a.fetchFeed(ctx, f)
-				release()
+				r, done := a.fetchFeed(ctx, f, release)
 				results <- r
 				done()
 			}

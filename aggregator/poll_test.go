@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/feedfold/feedfold/dedupe"
 	"github.com/feedfold/feedfold/store"
 )
 
@@ -229,6 +230,51 @@ func TestPollPerHostLimit(t *testing.T) {
 	}
 	if peak > 2 {
 		t.Errorf("peak concurrent requests to one host = %d, want <= 2", peak)
+	}
+}
+
+// TestHostSlotFreedOnceFetched: a host's connection limit guards the
+// server, so a feed gives its slot back once its body is in, not after it
+// is parsed: the next feed of a busy host is fetched while the cores parse.
+// Here no feed can parse (every parsing slot is taken) until both feeds of
+// a one-connection host have been requested.
+func TestHostSlotFreedOnceFetched(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	requested := make(chan string, 2)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requested <- r.URL.Path
+		fmt.Fprint(w, rssFeed("F", "f"+strings.Trim(r.URL.Path, "/"), 1, now))
+	}))
+	defer srv.Close()
+	db, err := store.Open(filepath.Join(t.TempDir(), "agg.db"), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	opts := Options{Fetch: FetchOptions{AllowPrivateNetworks: true, Timeout: 5 * time.Second}, Workers: 2, PerHost: 1, Now: func() time.Time { return now }}
+	a, err := New(context.Background(), db, opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subscribe(t, db, srv.URL+"/1", srv.URL+"/2")
+	var held []*dedupe.Analyzer
+	for range cap(a.analyzers) {
+		held = append(held, <-a.analyzers)
+	}
+	polled := make(chan error, 1)
+	go func() { _, err := a.Poll(context.Background(), true, nil); polled <- err }()
+	for range 2 {
+		select {
+		case <-requested:
+		case <-time.After(5 * time.Second):
+			t.Fatal("the second feed of the host was not requested while the first waited to be parsed")
+		}
+	}
+	for _, az := range held {
+		a.analyzers <- az
+	}
+	if err := <-polled; err != nil {
+		t.Fatal(err)
 	}
 }
 
