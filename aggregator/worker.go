@@ -15,8 +15,8 @@ import (
 // parsing: it frees the feed's slot of its host's connection limit, which
 // guards the server, not the cores, so the next feed of a busy host is
 // fetched while this one is parsed (with servers 20 ms away, 1000 feeds on
-// one host took 17.7 s holding the slot through parsing and 10-11 s
-// without). The caller calls done once it has handed the result on: until
+// one host took 17.2-21.0 s holding the slot through parsing and
+// 13.5-16.9 s without). The caller calls done once it has handed the result on: until
 // then the feed keeps its parsing slot, so no more prepared feeds wait for
 // the writer than there are cores (each is several times its feed's size).
 func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed, fetched func()) (_ feedResult, done func()) {
