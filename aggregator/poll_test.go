@@ -316,6 +316,11 @@ func TestChangedItemUpdatedInPlace(t *testing.T) {
 			return true
 		})
 	})
+	// The item left the compressed group its first version was stored in,
+	// which went with it.
+	if err := db.Check(); err != nil {
+		t.Errorf("Check after the update: %v", err)
+	}
 }
 
 // TestItemWithEarlierHashIsUnchanged: items stored by a version that hashed
