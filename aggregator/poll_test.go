@@ -31,12 +31,19 @@ func rssFeed(title, prefix string, n int, base time.Time) string {
 
 func newTestAggregator(t *testing.T, now func() time.Time) (*Aggregator, *store.DB) {
 	t.Helper()
+	return newTestAggregatorWith(t, Options{Now: now})
+}
+
+// newTestAggregatorWith is newTestAggregator with opts (whose Fetch options
+// it sets to allow loopback with a short timeout).
+func newTestAggregatorWith(t *testing.T, opts Options) (*Aggregator, *store.DB) {
+	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "agg.db"), store.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	opts := Options{Fetch: FetchOptions{AllowPrivateNetworks: true, Timeout: 5 * time.Second}, Now: now}
+	opts.Fetch = FetchOptions{AllowPrivateNetworks: true, Timeout: 5 * time.Second}
 	a, err := New(context.Background(), db, opts, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -246,16 +253,7 @@ func TestHostSlotFreedOnceFetched(t *testing.T) {
 		fmt.Fprint(w, rssFeed("F", "f"+strings.Trim(r.URL.Path, "/"), 1, now))
 	}))
 	defer srv.Close()
-	db, err := store.Open(filepath.Join(t.TempDir(), "agg.db"), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	opts := Options{Fetch: FetchOptions{AllowPrivateNetworks: true, Timeout: 5 * time.Second}, Workers: 2, PerHost: 1, Now: func() time.Time { return now }}
-	a, err := New(context.Background(), db, opts, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, db := newTestAggregatorWith(t, Options{Workers: 2, PerHost: 1, Now: func() time.Time { return now }})
 	subscribe(t, db, srv.URL+"/1", srv.URL+"/2")
 	var held []*dedupe.Analyzer
 	for range cap(a.analyzers) {
@@ -453,23 +451,13 @@ func TestPollBatchesFeedsThatArriveTogether(t *testing.T) {
 			fmt.Fprint(w, rssFeed("F", "f"+strings.Trim(r.URL.Path, "/"), 3, now))
 		}))
 		defer srv.Close()
-		db, err := store.Open(filepath.Join(t.TempDir(), "agg.db"), store.Options{NoSync: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		opts := Options{
-			Fetch:      FetchOptions{AllowPrivateNetworks: true, Timeout: 5 * time.Second},
+		a, db := newTestAggregatorWith(t, Options{
 			Now:        func() time.Time { return now },
 			BatchFeeds: tc.feeds,
 			BatchItems: tc.items,
 			// Longer than the test: only a full batch or the poll's end commits.
 			BatchLinger: time.Minute,
-		}
-		a, err := New(context.Background(), db, opts, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		})
 		var urls []string
 		for i := 0; i < 10; i++ {
 			urls = append(urls, fmt.Sprintf("%s/%d", srv.URL, i))

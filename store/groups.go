@@ -24,7 +24,8 @@ import (
 // 0.56 of the JSON on prose (0.40 instead of 0.51 on ingestbench's small
 // vocabulary), at the same speed. Reading one item decompresses its group
 // (32 KB, a fraction of a millisecond); a Tx keeps the last group it
-// decompressed, as listings read a feed's items together.
+// decompressed, as a feed's listing and Check read a group's items one
+// after another.
 //
 // item_body_refs counts the records that point into each group. An item
 // that is updated gets a record of its own and leaves its group; the
@@ -44,10 +45,14 @@ func hasItemHead(v []byte) bool {
 	return len(v) > 0 && (v[0] == itemMetaTag || v[0] == itemGroupTag)
 }
 
-// EncodeItems encodes new items for InsertEncoded, as EncodeItem does, but
-// with their bodies compressed together in groups (see itemGroupTag). Items
-// of one feed belong together: they are read together. It is safe for
-// concurrent use.
+// EncodeItems encodes new items for InsertEncoded outside any transaction,
+// with their bodies compressed together in groups (see itemGroupTag); items
+// of one feed belong together, as they are read together. Encoding and
+// compressing costs more than storing; done this way it runs on the
+// caller's goroutine (a poll's workers, one per core) instead of inside the
+// single writer. The EncodedItems keep the items' text (Content, Summary)
+// only in the compressed group: a fetched feed waiting for the writer then
+// holds a third of the bytes it would. It is safe for concurrent use.
 func (d *DB) EncodeItems(items []Item) ([]EncodedItem, error) {
 	c := d.codec
 	s, _ := c.bufs.Get().(*scratch)

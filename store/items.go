@@ -18,58 +18,35 @@ func (t *Tx) InsertItem(it *Item) error {
 	return t.insert(it, v)
 }
 
-// EncodedItem is a new item with its record already encoded (see
-// EncodeItem).
+// EncodedItem is a new item with its record already encoded by
+// EncodeItems: the record's head, and where the item's JSON lies in its
+// group's decompressed bytes.
 type EncodedItem struct {
-	item Item
-	v    []byte // a whole record (EncodeItem)
-	// Or, from EncodeItems: the record's head, and where the item's JSON
-	// lies in its group's decompressed bytes.
+	item      Item
 	head      []byte
 	group     *encodedGroup
 	off, size uint32
 }
 
-// EncodeItem encodes a new item's record for InsertEncoded outside any
-// transaction. Encoding and compressing a record costs more than storing
-// it; done this way it runs on the caller's goroutine (a poll's workers,
-// one per core) instead of inside the single writer. It is safe for
-// concurrent use.
-//
-// The EncodedItem keeps the item's text (Content, Summary) only in the
-// compressed record: a fetched feed waiting for the writer then holds a
-// third of the bytes it would.
-func (d *DB) EncodeItem(it Item) (EncodedItem, error) {
-	v, err := d.codec.encodeItem(it)
-	if err != nil {
-		return EncodedItem{}, fmt.Errorf("encode item: %w", err)
-	}
-	it.Content, it.Summary = "", ""
-	return EncodedItem{item: it, v: v}, nil
-}
-
-// InsertEncoded stores an item encoded by EncodeItem as InsertItem would,
+// InsertEncoded stores an item encoded by EncodeItems as InsertItem would,
 // and returns it with its assigned ID and without its text (which Item
 // reads back).
 func (t *Tx) InsertEncoded(e EncodedItem) (Item, error) {
 	it := e.item
-	if e.group != nil {
-		gid, err := t.groupID(e.group)
-		if err != nil {
-			return it, fmt.Errorf("insert item: %w", err)
-		}
-		v := binary.AppendUvarint(append(make([]byte, 0, len(e.head)+12), e.head...), gid)
-		v = binary.AppendUvarint(v, uint64(e.off))
-		v = binary.AppendUvarint(v, uint64(e.size))
-		if err := t.refGroup(gid, 1); err != nil {
-			return it, fmt.Errorf("insert item: %w", err)
-		}
-		return it, t.insert(&it, v)
-	}
-	if e.v == nil {
+	if e.group == nil {
 		return it, fmt.Errorf("insert item: not encoded")
 	}
-	return it, t.insert(&it, e.v)
+	gid, err := t.groupID(e.group)
+	if err != nil {
+		return it, fmt.Errorf("insert item: %w", err)
+	}
+	v := binary.AppendUvarint(append(make([]byte, 0, len(e.head)+12), e.head...), gid)
+	v = binary.AppendUvarint(v, uint64(e.off))
+	v = binary.AppendUvarint(v, uint64(e.size))
+	if err := t.refGroup(gid, 1); err != nil {
+		return it, fmt.Errorf("insert item: %w", err)
+	}
+	return it, t.insert(&it, v)
 }
 
 // itemMetaTag starts an item record laid out by encodeItem. Records of
@@ -284,7 +261,8 @@ func (t *Tx) ItemMeta(id uint64) (ItemMeta, error) {
 }
 
 // decodeItem decodes the record stored under id. Records written since
-// EncodeItem carry ID 0 (older ones their ID): the key is what counts.
+// encodeItem or EncodeItems carry ID 0 (older ones their ID): the key is
+// what counts.
 func (t *Tx) decodeItem(id uint64, v []byte) (Item, error) {
 	var it Item
 	if hasItemHead(v) {

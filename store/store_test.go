@@ -354,12 +354,12 @@ func TestSignaturesFromChunks(t *testing.T) {
 
 // TestEncodedItemsReadBack: an item encoded before its transaction (as poll
 // workers do) is stored like InsertItem's, and reads back with the ID its
-// key gives, as do records from before EncodeItem that carry their ID.
+// key gives, as do records of the first versions that carry their ID.
 func TestEncodedItemsReadBack(t *testing.T) {
 	db := openTest(t)
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	want := Item{FeedID: 1, Key: "g1", URL: "https://x.example/1", NormURL: "https://x.example/1", Title: "Title", Content: "<p>body</p>", Published: base, FirstSeen: base, Hash: 7}
-	enc, err := db.EncodeItem(want)
+	enc, err := db.EncodeItems([]Item{want})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,7 +372,7 @@ func TestEncodedItemsReadBack(t *testing.T) {
 		if err := tx.InsertItem(&addOld); err != nil {
 			return err
 		}
-		// A record as written before EncodeItem, ID inside.
+		// A record as the first versions wrote it, ID inside.
 		addOld.Title = "older"
 		v, err := encode(addOld)
 		if err != nil {
@@ -381,7 +381,7 @@ func TestEncodedItemsReadBack(t *testing.T) {
 		if err := tx.b(bucketItems).Put(u64(addOld.ID), v); err != nil {
 			return err
 		}
-		it, err := tx.InsertEncoded(enc)
+		it, err := tx.InsertEncoded(enc[0])
 		id = it.ID
 		return err
 	}); err != nil {
