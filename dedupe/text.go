@@ -220,7 +220,10 @@ func segments(block string, dst []string) []string {
 		case '—', '–':
 			// A spaced dash separates header items ("GAZETTE — 14 Mar").
 			cut = unicode.IsSpace(prev) && !atEnd && unicode.IsSpace(next)
-		case '.', '!', '?', ':', '…', '。':
+		case '。', '！', '？', '｡':
+			// Chinese and Japanese run sentences together without spaces.
+			cut = true
+		case '.', '!', '?', ':', '…':
 			// A sentence end is followed by space or the end; "5.2" and
 			// "U.S." inside a sentence are not.
 			cut = atEnd || unicode.IsSpace(next) || next == '"' || next == '\u201d'
@@ -244,7 +247,9 @@ func segments(block string, dst []string) []string {
 
 // words appends the normalised words of s to dst: NFKC, lower case,
 // punctuation dropped, apostrophes joined ("Europe's" → "europes"), and
-// digit groups kept whole ("5.216", "1,000" → "5216", "1000").
+// digit groups kept whole ("5.216", "1,000" → "5216", "1000"). In scripts
+// written without spaces between words (see unspaced) every character is a
+// word, with the marks that follow it.
 func words(s string, dst []string) []string {
 	if !isASCII(s) {
 		s = norm.NFKC.String(s)
@@ -253,31 +258,76 @@ func words(s string, dst []string) []string {
 	// of it, so a segment costs one allocation, not one per word.
 	buf := make([]byte, 0, len(s)+1)
 	prevDigit := false
+	// single: the last word is one character of an unspaced script, so
+	// the next letter or digit starts a word of its own.
+	single := false
+	brk := func() {
+		if len(buf) > 0 && buf[len(buf)-1] != ' ' {
+			buf = append(buf, ' ')
+		}
+	}
 	for i, w := 0, 0; i < len(s); i += w {
 		r, width := utf8.DecodeRuneInString(s[i:])
 		w = width
 		switch {
 		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'):
+			if single {
+				brk()
+				single = false
+			}
 			buf = append(buf, byte(r))
 			prevDigit = r <= '9'
 		case r < utf8.RuneSelf && 'A' <= r && r <= 'Z':
+			if single {
+				brk()
+				single = false
+			}
 			buf = append(buf, byte(r+32))
 			prevDigit = false
 		case r == '\'' || r == '\u2019':
 			// joined: no break
 		case (r == '.' || r == ',') && prevDigit && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
 			// inside a number
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if unspaced(r) {
+				brk()
+				buf = utf8.AppendRune(buf, r)
+				single, prevDigit = true, false
+				break
+			}
+			if single {
+				brk()
+				single = false
+			}
 			buf = utf8.AppendRune(buf, unicode.ToLower(r))
 			prevDigit = unicode.IsDigit(r)
-		default:
-			if len(buf) > 0 && buf[len(buf)-1] != ' ' {
-				buf = append(buf, ' ')
-			}
+		case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r):
+			// A mark belongs to the character before it: Thai vowel
+			// marks, and the vowel signs of Indic scripts (Mc), which
+			// used to split "भारत" in two.
+			buf = utf8.AppendRune(buf, r)
 			prevDigit = false
+		default:
+			brk()
+			single, prevDigit = false, false
 		}
 	}
 	return splitWords(string(buf), dst)
+}
+
+// unspacedScripts are written without spaces between words. Read as
+// words, a Chinese or Thai clause would be one "word", and one edited
+// character would change every shingle it is part of; one character a
+// word gives them the character n-grams that search engines index these
+// scripts by. Korean is written with spaces and reads as words.
+var unspacedScripts = []*unicode.RangeTable{unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar}
+
+// unspaced reports whether the letter or digit r is of an unspaced
+// script. Every such script starts at U+0E00 (Thai) or above, so text in
+// the scripts before it (Latin, Greek, Cyrillic, Arabic, Devanagari…)
+// costs one comparison.
+func unspaced(r rune) bool {
+	return r >= 0x0e00 && unicode.IsOneOf(unspacedScripts, r)
 }
 
 // splitWords appends the space-separated words of joined to dst; the
