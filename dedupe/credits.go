@@ -16,6 +16,11 @@ var creditMarkers = []string{
 	"originally appeared in", "first published by", "first published on", "first appeared on",
 	"first appeared in", "republished from", "reprinted from", "republished with permission from",
 	"courtesy of", "credit:", "read the original at", "read the full story at", "the post appeared first on",
+	// The same line in other languages: French sets a space (often a
+	// no-break one) before the colon; Chinese and Japanese write a
+	// full-width colon.
+	"source :", "sources :", "source\u00a0:", "source\u202f:", "quelle:", "fuente:", "fonte:", "bron:", "источник:",
+	"来源：", "来源:", "出典：", "出典:", "출처:", "출처 :",
 }
 
 // creditsOf returns the registrable domains (or bare names) that the item
@@ -62,9 +67,10 @@ func creditsOf(doc Doc, ex extracted) []string {
 }
 
 // creditFragments: every credit marker contains one of them ("Source",
-// "published", "appeared", "courtesy", "credit", "reprinted", "read the").
-// at is where in the fragment its rarest byte pair in English text sits:
-// mayCredit looks for that pair.
+// "published", "appeared", "courtesy", "credit", "reprinted", "read the";
+// "Quelle:", "Fuente:", "Fonte:", "Bron:", "Источник:" and the Chinese,
+// Japanese and Korean words for source). at is where in the fragment its
+// rarest byte pair sits: mayCredit looks for that pair.
 var creditFragments = [...]struct {
 	s  string
 	at int
@@ -76,6 +82,12 @@ var creditFragments = [...]struct {
 	{"credit", 0},  // "cr"
 	{"eprint", 0},  // "ep"
 	{"ead the", 1}, // "ad"
+	{"e:", 0},      // quelle:, fuente:, fonte:
+	{"on:", 1},     // "n:" of bron:
+	{"к:", 1},      // the last byte of к and the colon
+	{"来源", 4},      // the last two bytes of 源
+	{"出典", 4},      // of 典
+	{"출처", 4},      // of 처
 }
 
 // creditStarts is a bitmap of the fragments' rare pairs, ASCII case folded
@@ -89,9 +101,11 @@ var creditStarts = func() (t [1 << 16 / 64]uint64) {
 	return t
 }()
 
-// fragmentPair is the byte pair at fragment[at:], as mayCredit reads pairs.
+// fragmentPair is the byte pair at fragment[at:], folded as mayCredit
+// folds the text's (|0x20: ASCII case, and the same bits of the UTF-8
+// bytes of other scripts on both sides).
 func fragmentPair(fragment string, at int) uint16 {
-	return uint16(fragment[at]) | uint16(fragment[at+1])<<8
+	return uint16(fragment[at]|0x20) | uint16(fragment[at+1]|0x20)<<8
 }
 
 // mayCredit is a cheap filter run on the raw text before lower-casing it:
@@ -121,14 +135,16 @@ func mayCredit(s string) bool {
 	return len(t) > 4 && strings.EqualFold(t[:4], "via ")
 }
 
-// hasPrefixFold reports whether s starts with lower, a lower-case ASCII
-// fragment, in any ASCII case.
+// hasPrefixFold reports whether s starts with lower, a lower-case
+// fragment, in any ASCII case. Other bytes are folded alike on both sides,
+// which can only let more through: creditsOf then looks for the markers
+// themselves.
 func hasPrefixFold(s, lower string) bool {
 	if len(s) < len(lower) {
 		return false
 	}
 	for j := 0; j < len(lower); j++ {
-		if s[j]|0x20 != lower[j] {
+		if s[j]|0x20 != lower[j]|0x20 {
 			return false
 		}
 	}
