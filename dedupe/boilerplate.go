@@ -165,7 +165,7 @@ func generalBoilerplate(raw string, ws []string) bool {
 	if len(ws) > 14 {
 		return false
 	}
-	if navOnly(ws) || dateOnly(ws) || domainOnly(raw) {
+	if navOnly(ws) || dateOnly(ws) || domainOnly(raw) || cjkBoilerplate(raw) {
 		return true
 	}
 	if len(ws) <= 8 {
@@ -195,6 +195,23 @@ func generalBoilerplate(raw string, ws []string) bool {
 		case "more", "also", "next", "read", "reading", "the", "to", "news", "stories", "on", "from", "popular", "":
 			return true
 		}
+	// The same labels in German, French, Spanish, Italian, Portuguese,
+	// Dutch and Russian: advert, source and photo credits, share and
+	// subscribe prompts.
+	case "anzeige", "werbung", "publicité", "publicidad", "pubblicità", "publicidade", "advertentie", "реклама",
+		"quelle", "fuente", "fonte", "bron", "источник", "bild", "foto", "fotos", "crédit", "crédito",
+		"teilen", "partager", "compartir", "condividi", "partilhar", "compartilhar", "delen", "поделиться",
+		"abonnieren", "abonnez", "suscríbete", "iscriviti", "assine", "abonneer", "подписывайтесь", "weiterlesen":
+		return true
+	case "lesen", "lire", "leer", "leggi", "lees", "ler", "читайте", "siehe", "voir", "ver", "mehr":
+		// "Lesen Sie auch", "Lire aussi", "Leer más", "Leggi anche",
+		// "Lees meer", "Читайте также", "Mehr zum Thema"…
+		switch second {
+		case "sie", "mehr", "auch", "aussi", "la", "plus", "más", "mas", "también", "anche", "tutto", "meer", "ook", "mais", "também", "также", "zum", "dazu", "":
+			return true
+		}
+	case "à":
+		return second == "lire" // "À lire aussi"
 	case "first":
 		return second == "published" || second == "appeared"
 	case "this":
@@ -212,6 +229,12 @@ var navWords = map[string]bool{
 	"to": true, "top": true, "trending": true, "latest": true, "breaking": true, "comments": true,
 	"comment": true, "advertisement": true, "ad": true, "this": true, "on": true, "and": true,
 	"copy": true, "link": true, "save": true, "by": true, "admin": true,
+	// "NACHRICHTEN Zurück zur Übersicht", "Retour à l'accueil", "Volver a
+	// la portada"…
+	"nachrichten": true, "startseite": true, "zurück": true, "zur": true, "übersicht": true,
+	"actualités": true, "accueil": true, "laccueil": true, "retour": true, "à": true,
+	"noticias": true, "inicio": true, "portada": true, "volver": true, "a": true, "al": true, "la": true,
+	"notizie": true, "torna": true, "nieuws": true, "terug": true, "новости": true, "назад": true,
 }
 
 func navOnly(ws []string) bool {
@@ -277,13 +300,38 @@ func domainOnly(raw string) bool {
 }
 
 // creditPhrase reports, in one pass over ws, whether it holds "rights
-// reserved", "for advertisement" or "(c) 2025" written out (which folds to
-// the words "c 2025"). Every segment of every item is checked.
+// reserved" (in any of the languages generalBoilerplate reads), "for
+// advertisement" or "(c) 2025" written out (which folds to the words
+// "c 2025"). Every segment of every item is checked.
 func creditPhrase(ws []string) bool {
 	for i := 0; i+1 < len(ws); i++ {
 		switch next := ws[i+1]; ws[i] {
 		case "rights":
 			if next == "reserved" {
+				return true
+			}
+		case "rechte": // alle Rechte vorbehalten
+			if next == "vorbehalten" {
+				return true
+			}
+		case "droits": // tous droits réservés
+			if next == "réservés" {
+				return true
+			}
+		case "derechos", "direitos": // todos los derechos reservados
+			if next == "reservados" {
+				return true
+			}
+		case "diritti": // tutti i diritti riservati
+			if next == "riservati" {
+				return true
+			}
+		case "rechten": // alle rechten voorbehouden
+			if next == "voorbehouden" {
+				return true
+			}
+		case "права": // все права защищены
+			if next == "защищены" {
 				return true
 			}
 		case "for":
@@ -306,4 +354,31 @@ func contains(ws []string, w string) bool {
 		}
 	}
 	return false
+}
+
+// cjkBoilerplate recognises the short boilerplate lines of Chinese,
+// Japanese and Korean sites by phrase: those scripts are read a character
+// at a time, so their labels are not words to match. Only short segments
+// reach it (see generalBoilerplate), so a sentence about the advertising
+// industry (广告业) is kept.
+func cjkBoilerplate(raw string) bool {
+	if isASCII(raw) {
+		return false
+	}
+	for _, p := range cjkLabels {
+		if strings.Contains(raw, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// cjkLabels: copyright, editor, source, advert, share, "back to home" and
+// related-reading lines, in simplified and traditional Chinese, Japanese
+// and Korean.
+var cjkLabels = []string{
+	"版权所有", "版權所有", "责任编辑", "責任編輯", "来源：", "來源：", "来源:", "广告", "廣告", "分享到",
+	"返回首页", "返回首頁", "相关阅读", "相關閱讀", "相关新闻", "相關新聞",
+	"関連記事", "無断転載", "著作権", "広告", "出典：", "シェア",
+	"저작권", "무단 전재", "무단전재", "재배포 금지", "출처:", "관련기사", "광고",
 }

@@ -101,9 +101,38 @@ func TestUnspacedScriptsSplitPerCharacter(t *testing.T) {
 }
 
 func TestFullStopsOfCJKEndSegments(t *testing.T) {
-	got := segments("第一句话。第二句话！第三句话？最后", nil)
-	want := []string{"第一句话。", "第二句话！", "第三句话？", "最后"}
+	got := segments("第一句话。第二句话！第三句话？来源：新华社", nil)
+	want := []string{"第一句话。", "第二句话！", "第三句话？", "来源：", "新华社"}
 	if !slices.Equal(got, want) {
 		t.Errorf("segments = %q, want %q", got, want)
+	}
+}
+
+// TestSiteChromeInOtherLanguagesIsDropped: a reprint wrapped in its site's
+// header, source, advert, share and related-reading lines reads as the
+// original's text alone, in other languages as in English. A short item
+// keeps nothing of it either, which is what keeps a reprinted teaser's
+// score above the threshold.
+func TestSiteChromeInOtherLanguagesIsDropped(t *testing.T) {
+	cfg := DefaultConfig()
+	body := paras(mergeParas[:4]...)
+	orig := Sign(cfg, Doc{Title: "T", HTML: body, URL: "https://a.example/1", FeedSite: "https://a.example/"}, nil)
+	for _, wrap := range [][2]string{
+		{"NACHRICHTEN Zurück zur Übersicht", "Quelle: spiegel.de</p><p>Anzeige: 0800 123456</p><p>Teilen: Facebook Twitter WhatsApp</p><p>Mehr zum Thema: Wetter | Sport</p><p>© 2026 Regionalblatt. Alle Rechte vorbehalten."},
+		{"ACTUALITÉS Retour à l'accueil", "Source : lemonde.fr</p><p>Publicité : 01 23 45 67 89</p><p>Partager : Facebook Twitter</p><p>À lire aussi : Météo | Sports</p><p>Tous droits réservés."},
+		{"NOTICIAS Volver a inicio", "Fuente: elpais.com</p><p>Publicidad: 900 123 456</p><p>Compartir: Facebook Twitter</p><p>Leer más: Tiempo | Deportes</p><p>Todos los derechos reservados."},
+		{"TRENDING NEWS Back to news", "@Source: mirror.co.uk</p><p>Advertisement: 0800 123456</p><p>Share: Facebook Twitter</p><p>Read more: Weather | Sports"},
+	} {
+		r := Sign(cfg, Doc{Title: "T", HTML: "<p>" + wrap[0] + "</p>" + body + "<p>" + wrap[1] + "</p>", URL: "https://b.example/1", FeedSite: "https://b.example/"}, nil)
+		if v := Compare(cfg, orig, r); v.Score != 1 || r.Words != orig.Words {
+			t.Errorf("%q: score %.3f, %d words against %d: some of the site's lines were kept", wrap[0], v.Score, r.Words, orig.Words)
+		}
+	}
+
+	zh := Sign(cfg, Doc{Title: "十月份工业增加值同比增长5.3%", HTML: paras(zhStory...), URL: "https://news-a.example/1", FeedSite: "https://news-a.example/"}, nil)
+	wrapped := paras(append(append([]string{"热点新闻 返回首页"}, zhStory...), "来源：新华社", "广告热线：12345678 版权所有", "相关阅读：天气 | 体育")...)
+	r := Sign(cfg, Doc{Title: "十月份工业增加值同比增长5.3%", HTML: wrapped, URL: "https://news-b.example/9", FeedSite: "https://news-b.example/"}, nil)
+	if v := Compare(cfg, zh, r); v.Score != 1 || r.Words != zh.Words {
+		t.Errorf("Chinese reprint: score %.3f, %d words against %d: some of the site's lines were kept", v.Score, r.Words, zh.Words)
 	}
 }

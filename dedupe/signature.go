@@ -191,7 +191,7 @@ func (a *Analyzer) Analyze(doc Doc) *Text {
 			// "Source:" and the like end with a colon; the name that
 			// follows is part of the credit line.
 			seg.drop = true
-			dropNext = strings.HasSuffix(raw, ":")
+			dropNext = strings.HasSuffix(raw, ":") || strings.HasSuffix(raw, "：")
 		case len(ws) == len(t.title) && strings.Join(ws, " ") == titleKey:
 			seg.drop = true
 			dropNext = false

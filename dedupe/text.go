@@ -220,8 +220,9 @@ func segments(block string, dst []string) []string {
 		case '—', '–':
 			// A spaced dash separates header items ("GAZETTE — 14 Mar").
 			cut = unicode.IsSpace(prev) && !atEnd && unicode.IsSpace(next)
-		case '。', '！', '？', '｡':
-			// Chinese and Japanese run sentences together without spaces.
+		case '。', '！', '？', '｡', '：':
+			// Chinese and Japanese run sentences together without spaces
+			// (and a full-width colon ends a label as ": " does).
 			cut = true
 		case '.', '!', '?', ':', '…':
 			// A sentence end is followed by space or the end; "5.2" and
