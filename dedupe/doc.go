@@ -6,6 +6,8 @@
 //
 //  1. Text (text.go): HTML to text with a real tokenizer, keeping block
 //     boundaries; NFKC, case folding, punctuation and whitespace folding.
+//     Scripts written without spaces (Chinese, Japanese, Thai…) are read a
+//     character at a time, so their shingles are character n-grams.
 //  2. Boilerplate (boilerplate.go): segments that a feed repeats across its
 //     own items (learned per feed, persisted by the store) and a short
 //     general list ("Read more", "Share this", copyright lines …) are
