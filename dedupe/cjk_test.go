@@ -50,13 +50,13 @@ func zhReprint() string {
 func TestChineseReprintWithEditsLinks(t *testing.T) {
 	cfg := DefaultConfig()
 	orig := Sign(cfg, Doc{Title: "十月份工业增加值同比增长5.3%", HTML: paras(zhStory...), URL: "https://news-a.example/1", FeedSite: "https://news-a.example/"}, nil)
-	copy := Sign(cfg, Doc{Title: "统计局：十月份工业增加值同比增长5.3%", HTML: zhReprint(), URL: "https://news-b.example/9", FeedSite: "https://news-b.example/"}, nil)
+	reprint := Sign(cfg, Doc{Title: "统计局：十月份工业增加值同比增长5.3%", HTML: zhReprint(), URL: "https://news-b.example/9", FeedSite: "https://news-b.example/"}, nil)
 	other := Sign(cfg, Doc{Title: "十月份进出口总值同比增长1.2%", HTML: paras(zhOther...), URL: "https://news-a.example/2", FeedSite: "https://news-a.example/"}, nil)
 
-	if len(Nominators(cfg, orig, copy)) == 0 {
-		t.Errorf("the reprint is not a candidate of the original (distance %d)", bits.OnesCount64(orig.SimHash^copy.SimHash))
+	if len(Nominators(cfg, orig, reprint)) == 0 {
+		t.Errorf("the reprint is not a candidate of the original (distance %d)", bits.OnesCount64(orig.SimHash^reprint.SimHash))
 	}
-	if v := Compare(cfg, orig, copy); !v.Duplicate || v.Score < 0.75 {
+	if v := Compare(cfg, orig, reprint); !v.Duplicate || v.Score < 0.75 {
 		t.Errorf("reprint with two edits: %+v; want a duplicate with a score well above the threshold", v)
 	}
 	if v := Compare(cfg, orig, other); v.Duplicate {
