@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"html"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	"github.com/mmcdole/gofeed/atom"
+	jsonfeed "github.com/mmcdole/gofeed/json"
 	"github.com/mmcdole/gofeed/rss"
 	"golang.org/x/net/html/charset"
 
@@ -79,24 +81,80 @@ func newParser(r *restorer) *gofeed.Parser {
 		DefaultRSSTranslator: gofeed.DefaultRSSTranslator{DisableContentImageScan: true},
 		restore:              r,
 	}
-	if r != nil {
-		p.AtomTranslator = &atomTranslator{restore: r}
-	}
+	p.AtomTranslator = &atomTranslator{restore: r}
+	p.JSONTranslator = &jsonTranslator{}
 	return p
 }
 
-// atomTranslator is gofeed's Atom translator after the lifted texts are
-// put back (see liftSections).
+// atomTranslator is gofeed's Atom translator after the lifted texts (if
+// any) are put back (see liftSections), with plain-text content made HTML
+// (see plainTextHTML).
 type atomTranslator struct {
 	gofeed.DefaultAtomTranslator
 	restore *restorer
 }
 
 func (t *atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
-	if af, ok := feed.(*atom.Feed); ok {
+	af, ok := feed.(*atom.Feed)
+	if ok && t.restore != nil {
 		t.restore.restoreAtom(af)
 	}
-	return t.DefaultAtomTranslator.Translate(feed)
+	f, err := t.DefaultAtomTranslator.Translate(feed)
+	if err != nil || !ok || len(af.Entries) != len(f.Items) {
+		return f, err
+	}
+	for i, e := range af.Entries {
+		// Only an explicit type="text": feeds that leave the type out
+		// (plain text by the spec) very often put escaped HTML there.
+		if c := e.Content; c != nil && c.Src == "" && strings.EqualFold(strings.TrimSpace(c.Type), "text") && f.Items[i].Content == c.Value {
+			f.Items[i].Content = plainTextHTML(c.Value)
+		}
+	}
+	return f, nil
+}
+
+// jsonTranslator is gofeed's JSON Feed translator with the fields the
+// format defines as plain text (content_text, summary) made HTML: gofeed
+// passes them on as they are, and feedfold stores and serves content as
+// HTML.
+type jsonTranslator struct{ gofeed.DefaultJSONTranslator }
+
+func (t *jsonTranslator) Translate(feed any) (*gofeed.Feed, error) {
+	f, err := t.DefaultJSONTranslator.Translate(feed)
+	jf, ok := feed.(*jsonfeed.Feed)
+	if err != nil || !ok || len(jf.Items) != len(f.Items) {
+		return f, err
+	}
+	for i, it := range jf.Items {
+		if it.ContentHTML == "" && it.ContentText != "" {
+			f.Items[i].Content = plainTextHTML(it.ContentText)
+		}
+		if it.Summary != "" {
+			f.Items[i].Description = plainTextHTML(it.Summary)
+		}
+	}
+	return f, nil
+}
+
+// plainTextHTML is plain text as HTML that shows it as written: escaped
+// (a "Vec<String>" in a programming post's text would otherwise reach the
+// sanitizer as a tag and vanish), with blank lines as paragraphs and line
+// breaks kept.
+func plainTextHTML(s string) string {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	if !strings.Contains(s, "\n") {
+		return html.EscapeString(s)
+	}
+	var b strings.Builder
+	for p := range strings.SplitSeq(s, "\n\n") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		b.WriteString("<p>")
+		b.WriteString(strings.ReplaceAll(html.EscapeString(p), "\n", "<br>"))
+		b.WriteString("</p>")
+	}
+	return b.String()
 }
 
 // parseFeed runs gofeed over body, lifting the large text sections of an

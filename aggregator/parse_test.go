@@ -313,3 +313,42 @@ func TestParseKeepsNoPartOfTheBody(t *testing.T) {
 		t.Fatalf("only %d samples parsed", parsedSome)
 	}
 }
+
+// TestPlainTextContentIsEscaped: text a feed declares plain (JSON Feed's
+// content_text and summary, Atom content type="text") is stored as HTML
+// that shows it as written, so "Vec<String>" survives the sanitizer. Atom
+// content without a type keeps being read as HTML: feeds that leave it out
+// very often put escaped HTML there.
+func TestPlainTextContentIsEscaped(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	jsonBody := `{"version":"https://jsonfeed.org/version/1.1","title":"J","items":[
+		{"id":"1","url":"https://j.example/1","content_text":"Use Vec<String> & HashMap<K, V>.\n\nSecond line one\nline two","summary":"a < b"},
+		{"id":"2","url":"https://j.example/2","content_html":"<p>Already <b>HTML</b></p>","content_text":"Already HTML"}]}`
+	atomBody := `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><id>urn:a</id><updated>2026-03-01T00:00:00Z</updated>
+		<entry><title>T</title><id>urn:1</id><link href="https://a.example/1"/><updated>2026-03-01T00:00:00Z</updated><content type="text">Use Vec&lt;String&gt; &amp; more</content></entry>
+		<entry><title>H</title><id>urn:2</id><link href="https://a.example/2"/><updated>2026-03-01T00:00:00Z</updated><content>&lt;p&gt;Escaped &lt;b&gt;HTML&lt;/b&gt;&lt;/p&gt;</content></entry></feed>`
+	for _, tc := range []struct {
+		name, body string
+		content    []string
+		summary    string
+	}{
+		{"json", jsonBody, []string{"<p>Use Vec&lt;String&gt; &amp; HashMap&lt;K, V&gt;.</p><p>Second line one<br>line two</p>", "<p>Already <b>HTML</b></p>"}, "a &lt; b"},
+		{"atom", atomBody, []string{"Use Vec&lt;String&gt; &amp; more", "<p>Escaped <b>HTML</b></p>"}, ""},
+	} {
+		pf, err := Parse([]byte(tc.body), "", "https://x.example/feed", now)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if len(pf.Items) != 2 {
+			t.Fatalf("%s: %d items", tc.name, len(pf.Items))
+		}
+		for i, want := range tc.content {
+			if got := pf.Items[i].Content; got != want {
+				t.Errorf("%s item %d: content %q, want %q", tc.name, i, got, want)
+			}
+		}
+		if got := pf.Items[0].Summary; tc.summary != "" && got != tc.summary {
+			t.Errorf("%s: summary %q, want %q", tc.name, got, tc.summary)
+		}
+	}
+}
