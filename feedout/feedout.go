@@ -33,6 +33,14 @@ type Entry struct {
 	ContentHTML string // already sanitised
 	Source      Source // the feed the original came from
 	Copies      []Source
+	Enclosures  []Enclosure // podcast audio, video, images, as the feed gave them
+}
+
+// Enclosure is a media file attached to an entry.
+type Enclosure struct {
+	URL    string
+	Type   string // MIME type; may be empty
+	Length int64  // bytes; 0 when the feed did not say
 }
 
 // Source credits a feed: its title, site and (for copies) the item's URL.
@@ -96,10 +104,11 @@ type atomFeed struct {
 }
 
 type atomLink struct {
-	Rel   string `xml:"rel,attr,omitempty"`
-	Href  string `xml:"href,attr"`
-	Type  string `xml:"type,attr,omitempty"`
-	Title string `xml:"title,attr,omitempty"`
+	Rel    string `xml:"rel,attr,omitempty"`
+	Href   string `xml:"href,attr"`
+	Type   string `xml:"type,attr,omitempty"`
+	Title  string `xml:"title,attr,omitempty"`
+	Length int64  `xml:"length,attr,omitempty"`
 }
 
 type atomEntry struct {
@@ -146,6 +155,9 @@ func renderAtom(f Feed, entries []Entry) ([]byte, error) {
 				ae.Links = append(ae.Links, atomLink{Rel: "related", Href: c.ItemURL, Type: "text/html", Title: c.Title})
 			}
 		}
+		for _, enc := range e.Enclosures {
+			ae.Links = append(ae.Links, atomLink{Rel: "enclosure", Href: enc.URL, Type: enc.Type, Length: enc.Length})
+		}
 		if e.Author != "" {
 			ae.Author = &atomPerson{Name: e.Author}
 		}
@@ -184,13 +196,22 @@ type rssSelf struct {
 }
 
 type rssItem struct {
-	Title       string     `xml:"title"`
-	Link        string     `xml:"link,omitempty"`
-	GUID        rssGUID    `xml:"guid"`
-	PubDate     string     `xml:"pubDate"`
-	Author      string     `xml:"dc:creator,omitempty"`
-	Description string     `xml:"description"`
-	Source      *rssSource `xml:"source,omitempty"`
+	Title       string        `xml:"title"`
+	Link        string        `xml:"link,omitempty"`
+	GUID        rssGUID       `xml:"guid"`
+	PubDate     string        `xml:"pubDate"`
+	Author      string        `xml:"dc:creator,omitempty"`
+	Description string        `xml:"description"`
+	Source      *rssSource    `xml:"source,omitempty"`
+	Enclosure   *rssEnclosure `xml:"enclosure,omitempty"`
+}
+
+// rssEnclosure: RSS 2.0 allows one an item, and requires all three
+// attributes (length 0 when unknown, as the RSS Advisory Board advises).
+type rssEnclosure struct {
+	URL    string `xml:"url,attr"`
+	Length int64  `xml:"length,attr"`
+	Type   string `xml:"type,attr"`
 }
 
 type rssGUID struct {
@@ -217,6 +238,10 @@ func renderRSS(f Feed, entries []Entry) ([]byte, error) {
 		if e.Source.SiteURL != "" {
 			it.Source = &rssSource{URL: e.Source.SiteURL, Title: e.Source.Title}
 		}
+		if len(e.Enclosures) > 0 {
+			enc := e.Enclosures[0]
+			it.Enclosure = &rssEnclosure{URL: enc.URL, Length: enc.Length, Type: mimeOr(enc.Type)}
+		}
 		doc.Channel.Items = append(doc.Channel.Items, it)
 	}
 	return marshalXML(doc)
@@ -240,14 +265,30 @@ type jsonFeed struct {
 }
 
 type jsonItem struct {
-	ID            string         `json:"id"`
-	URL           string         `json:"url,omitempty"`
-	Title         string         `json:"title"`
-	ContentHTML   string         `json:"content_html"`
-	DatePublished string         `json:"date_published"`
-	DateModified  string         `json:"date_modified"`
-	Authors       []jsonAuthor   `json:"authors,omitempty"`
-	Feedfold      map[string]any `json:"_feedfold,omitempty"`
+	ID            string           `json:"id"`
+	URL           string           `json:"url,omitempty"`
+	Title         string           `json:"title"`
+	ContentHTML   string           `json:"content_html"`
+	DatePublished string           `json:"date_published"`
+	DateModified  string           `json:"date_modified"`
+	Authors       []jsonAuthor     `json:"authors,omitempty"`
+	Attachments   []jsonAttachment `json:"attachments,omitempty"`
+	Feedfold      map[string]any   `json:"_feedfold,omitempty"`
+}
+
+type jsonAttachment struct {
+	URL         string `json:"url"`
+	MIMEType    string `json:"mime_type"` // required by JSON Feed
+	SizeInBytes int64  `json:"size_in_bytes,omitempty"`
+}
+
+// mimeOr is t, or the generic binary type where a format requires one and
+// the feed gave none.
+func mimeOr(t string) string {
+	if t == "" {
+		return "application/octet-stream"
+	}
+	return t
 }
 
 type jsonAuthor struct {
@@ -261,6 +302,9 @@ func renderJSON(f Feed, entries []Entry) ([]byte, error) {
 			DatePublished: rfc3339(e.Published), DateModified: rfc3339(e.Updated)}
 		if e.Author != "" {
 			it.Authors = []jsonAuthor{{Name: e.Author}}
+		}
+		for _, enc := range e.Enclosures {
+			it.Attachments = append(it.Attachments, jsonAttachment{URL: enc.URL, MIMEType: mimeOr(enc.Type), SizeInBytes: enc.Length})
 		}
 		// JSON Feed's extension convention: keys starting with "_".
 		copies := make([]map[string]string, 0, len(e.Copies))

@@ -18,7 +18,8 @@ func sample() (Feed, []Entry) {
 	es := []Entry{
 		{ID: "urn:feedfold:item:2", Title: "Trump & Putin <call>", URL: "https://www.mirror.co.uk/x", Author: "Reporter", Published: t, Updated: t,
 			ContentHTML: "<p>Story text</p>", Source: Source{Title: "Mirror", SiteURL: "https://www.mirror.co.uk/"},
-			Copies: []Source{{Title: "Usfijitimes", ItemURL: "https://usfijitimes.com/a?x=1&y=2"}}},
+			Copies:     []Source{{Title: "Usfijitimes", ItemURL: "https://usfijitimes.com/a?x=1&y=2"}},
+			Enclosures: []Enclosure{{URL: "https://www.mirror.co.uk/a.mp3?x=1&y=2", Type: "audio/mpeg", Length: 1234}, {URL: "https://www.mirror.co.uk/b.jpg"}}},
 		{ID: "urn:feedfold:item:1", Title: "Other", URL: "https://b.example/1", Published: t.Add(-time.Hour), Updated: t.Add(-time.Hour), ContentHTML: "<p>b</p>"},
 	}
 	return f, es
@@ -54,6 +55,11 @@ func TestRenderParsesBack(t *testing.T) {
 			}
 			if len(pf.Items) != 2 || pf.Items[0].Title != "Trump & Putin <call>" || pf.Items[0].Link != "https://www.mirror.co.uk/x" || pf.Items[0].GUID != "urn:feedfold:item:2" {
 				t.Errorf("parsed back: %+v", pf.Items[0])
+			}
+			// RSS carries one enclosure an item; Atom and JSON Feed all.
+			wantEnc := map[string]int{Atom: 2, RSS: 1, JSON: 2}[format]
+			if encs := pf.Items[0].Enclosures; len(encs) != wantEnc || encs[0].URL != "https://www.mirror.co.uk/a.mp3?x=1&y=2" || encs[0].Type != "audio/mpeg" || encs[0].Length != "1234" {
+				t.Errorf("enclosures parsed back: %d, first %+v; want %d, the mp3 first", len(encs), encs, wantEnc)
 			}
 			content := pf.Items[0].Content + pf.Items[0].Description
 			if !strings.Contains(content, "Also published by") || !strings.Contains(content, "https://usfijitimes.com/a?x=1&amp;y=2") {

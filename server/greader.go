@@ -441,6 +441,9 @@ type grItem struct {
 	Summary       map[string]string   `json:"summary"`
 	Origin        map[string]string   `json:"origin"`
 	Categories    []string            `json:"categories"`
+	// Enclosure lists podcast and other media files as Google Reader
+	// did: href, type, length (a string).
+	Enclosure []map[string]string `json:"enclosure,omitempty"`
 }
 
 func (s *Server) grItemOf(tx *store.Tx, fc *feedCache, it store.Item) grItem {
@@ -465,7 +468,23 @@ func (s *Server) grItemOf(tx *store.Tx, fc *feedCache, it store.Item) grItem {
 		Summary:    map[string]string{"direction": "ltr", "content": s.contentWithCopies(tx, fc, it)},
 		Origin:     map[string]string{"streamId": feedPrefix + f.URL, "title": titleOr(f), "htmlUrl": f.SiteURL},
 		Categories: cats,
+		Enclosure:  grEnclosures(it),
 	}
+}
+
+func grEnclosures(it store.Item) []map[string]string {
+	var out []map[string]string
+	for _, e := range enclosuresOf(it) {
+		m := map[string]string{"href": e.URL}
+		if e.Type != "" {
+			m["type"] = e.Type
+		}
+		if e.Length > 0 {
+			m["length"] = strconv.FormatInt(e.Length, 10)
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // contentWithCopies is the sanitised content with the "Also published by"

@@ -24,7 +24,16 @@ type itemOut struct {
 	Starred   bool      `json:"starred"`
 	Content   string    `json:"content,omitempty"`
 	Summary   string    `json:"summary,omitempty"`
-	Copies    []copyOut `json:"copies"`
+	// Enclosures are the item's media files (podcast audio…), web URLs
+	// only.
+	Enclosures []enclosureOut `json:"enclosures,omitempty"`
+	Copies     []copyOut      `json:"copies"`
+}
+
+type enclosureOut struct {
+	URL    string `json:"url"`
+	Type   string `json:"type,omitempty"`
+	Length int64  `json:"length,omitempty"`
 }
 
 type copyOut struct {
@@ -56,6 +65,9 @@ func (s *Server) itemOf(tx *store.Tx, fc *feedCache, it store.Item, full bool) i
 	flags := tx.ItemFlags(user, it.ID)
 	out := itemOut{ID: it.ID, FeedID: it.FeedID, FeedURL: fc.get(it.FeedID).URL, URL: it.URL, Title: it.Title, Author: it.Author,
 		Published: it.Published.UTC(), Read: flags&store.Read != 0, Starred: flags&store.Starred != 0, Copies: []copyOut{}}
+	for _, e := range enclosuresOf(it) {
+		out.Enclosures = append(out.Enclosures, enclosureOut{URL: e.URL, Type: e.Type, Length: e.Length})
+	}
 	if full {
 		out.Content, out.Summary = s.prepareHTML(it.Content, it.URL), s.prepareHTML(it.Summary, it.URL)
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -65,7 +66,7 @@ func Document(db *store.DB, san *bluemonday.Policy, format string, category *str
 			e := feedout.Entry{
 				ID: "urn:feedfold:item:" + strconv.FormatUint(it.ID, 10), Title: it.Title, URL: it.URL, Author: it.Author,
 				Published: it.Published, Updated: it.Updated, ContentHTML: san.Sanitize(absolutize(content, it.URL)),
-				Source: feedout.Source{Title: f.Title, SiteURL: f.SiteURL},
+				Source: feedout.Source{Title: f.Title, SiteURL: f.SiteURL}, Enclosures: enclosuresOf(it),
 			}
 			if e.Updated.Before(e.Published) {
 				e.Updated = e.Published
@@ -174,4 +175,17 @@ func (s *Server) authOrToken(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// enclosuresOf lists an item's media files for the outputs, web URLs only:
+// a feed's enclosure is a link a reader app may open, and
+// "javascript:…" must not become one.
+func enclosuresOf(it store.Item) []feedout.Enclosure {
+	var out []feedout.Enclosure
+	for _, e := range it.Enclosures {
+		if u, err := url.Parse(e.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+			out = append(out, feedout.Enclosure{URL: e.URL, Type: e.Type, Length: e.Length})
+		}
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os/exec"
@@ -137,6 +138,49 @@ func TestPrepareHTML(t *testing.T) {
 	for _, bad := range []string{"t.example/p.gif", "onerror", "<script"} {
 		if strings.Contains(got, bad) {
 			t.Errorf("%q survived: %s", bad, got)
+		}
+	}
+}
+
+// TestEnclosuresReachReaderApps: a podcast episode's audio file reaches
+// reader apps through every interface (Google Reader "enclosure", REST
+// "enclosures", Atom/RSS/JSON Feed output), and an enclosure that is not a
+// web URL reaches none of them.
+func TestEnclosuresReachReaderApps(t *testing.T) {
+	api, _, fsrv := fixture(t)
+	call(t, api, "POST", "/v1/feeds", `{"url":"`+fsrv.URL+`/pod"}`, true)
+	const mp3 = "https://pod.example/e1.mp3"
+
+	gr := grLogin(t, api)
+	_, body := gr.do("GET", "/reader/api/0/stream/contents/user/-/state/com.google/reading-list?output=json", nil)
+	var stream struct {
+		Items []struct {
+			Title     string              `json:"title"`
+			Enclosure []map[string]string `json:"enclosure"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(body), &stream); err != nil {
+		t.Fatalf("stream contents: %v %s", err, body)
+	}
+	got := map[string][]map[string]string{}
+	for _, it := range stream.Items {
+		got[it.Title] = it.Enclosure
+	}
+	if e := got["Episode 1"]; len(e) != 1 || e[0]["href"] != mp3 || e[0]["type"] != "audio/mpeg" || e[0]["length"] != "1234567" {
+		t.Errorf("Google Reader enclosure of episode 1: %v", e)
+	}
+	if e := got["Episode 2"]; len(e) != 0 {
+		t.Errorf("a javascript: enclosure was served: %v", e)
+	}
+
+	_, rest, _ := call(t, api, "GET", "/v1/items", "", true)
+	if !strings.Contains(string(rest), `"enclosures":[{"url":"`+mp3+`","type":"audio/mpeg","length":1234567}]`) || strings.Contains(string(rest), "javascript:") {
+		t.Errorf("REST items: %s", rest)
+	}
+	for _, path := range []string{"/feeds/all.atom", "/feeds/all.rss", "/feeds/all.json"} {
+		_, out, _ := call(t, api, "GET", path, "", true)
+		if !strings.Contains(string(out), mp3) || strings.Contains(string(out), "javascript:") {
+			t.Errorf("%s: enclosure missing or unsafe one kept:\n%s", path, out)
 		}
 	}
 }

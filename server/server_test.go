@@ -36,6 +36,12 @@ func fixture(t *testing.T) (*httptest.Server, *store.DB, *httptest.Server) {
 <item><guid>c1</guid><title>River floods town</title><link>https://copy.example/flood</link><pubDate>Tue, 24 Nov 2026 11:00:00 +0000</pubDate><description>%s</description></item>
 </channel></rss>`, strings.Repeat(story, 3))
 	})
+	feeds.HandleFunc("/pod", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>Pod</title><link>https://pod.example/</link>
+<item><guid>p1</guid><title>Episode 1</title><link>https://pod.example/1</link><pubDate>Tue, 24 Nov 2026 09:00:00 +0000</pubDate><description>We talk about floods.</description><enclosure url="https://pod.example/e1.mp3" length="1234567" type="audio/mpeg"/></item>
+<item><guid>p2</guid><title>Episode 2</title><link>https://pod.example/2</link><pubDate>Tue, 24 Nov 2026 07:00:00 +0000</pubDate><description>We talk about budgets.</description><enclosure url="javascript:alert(1)" length="1" type="audio/mpeg"/></item>
+</channel></rss>`)
+	})
 	fsrv := httptest.NewServer(feeds)
 	t.Cleanup(fsrv.Close)
 	db, err := store.Open(filepath.Join(t.TempDir(), "api.db"), store.Options{NoSync: true})
