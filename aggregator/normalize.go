@@ -1,6 +1,7 @@
 package aggregator
 
 import (
+	"fmt"
 	"hash/fnv"
 	"html"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/cespare/xxhash/v2"
 	"github.com/mmcdole/gofeed"
+	ext "github.com/mmcdole/gofeed/extensions"
 	xhtml "golang.org/x/net/html"
 
 	"github.com/feedfold/feedfold/store"
@@ -62,6 +64,9 @@ func normalizeItem(gi *gofeed.Item, feedURL string, now time.Time) store.Item {
 	}
 	if it.Content == gi.Description {
 		it.Summary = ""
+	}
+	if it.Content == "" && it.Summary == "" {
+		it.Content = mediaContent(gi, feedURL)
 	}
 	switch {
 	case len(gi.Authors) > 0 && gi.Authors[0] != nil:
@@ -197,3 +202,47 @@ func resolve(base, ref string) string {
 }
 
 func parseInt64(s string) (int64, error) { return strconv.ParseInt(strings.TrimSpace(s), 10, 64) }
+
+// mediaContent is the HTML of an item that carries its text only in Media
+// RSS (media:description, media:thumbnail), directly or in a media:group:
+// YouTube's channel feeds, and many video and photo feeds. Without it such
+// items reached reader apps empty and were deduplicated by title alone.
+// The description is plain text (Media RSS's default type); it is "" when
+// the item has none.
+func mediaContent(gi *gofeed.Item, feedURL string) string {
+	media := gi.Extensions["media"]
+	if media == nil {
+		return ""
+	}
+	desc, thumb := mediaElement(media, "description"), ""
+	if t := mediaElement(media, "thumbnail"); t != nil {
+		thumb = resolve(feedURL, strings.TrimSpace(t.Attrs["url"]))
+	}
+	if desc == nil || strings.TrimSpace(desc.Value) == "" {
+		return ""
+	}
+	var b strings.Builder
+	if u, err := url.Parse(thumb); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+		fmt.Fprintf(&b, `<p><img src="%s" alt=""></p>`, html.EscapeString(thumb))
+	}
+	if desc.Attrs["type"] == "html" {
+		b.WriteString(desc.Value)
+	} else {
+		b.WriteString(plainTextHTML(desc.Value))
+	}
+	return b.String()
+}
+
+// mediaElement is the item's media:NAME element, or the first
+// media:group's.
+func mediaElement(media map[string][]ext.Extension, name string) *ext.Extension {
+	if es := media[name]; len(es) > 0 {
+		return &es[0]
+	}
+	for _, g := range media["group"] {
+		if es := g.Children[name]; len(es) > 0 {
+			return &es[0]
+		}
+	}
+	return nil
+}

@@ -352,3 +352,39 @@ func TestPlainTextContentIsEscaped(t *testing.T) {
 		}
 	}
 }
+
+// TestMediaRSSDescriptionIsContent: items that carry their text only in
+// Media RSS — YouTube's channel feeds (testdata/youtube.xml, a media:group
+// in an Atom entry), and RSS photo and video feeds — get it as content,
+// with the thumbnail, instead of reaching reader apps empty.
+func TestMediaRSSDescriptionIsContent(t *testing.T) {
+	yt, err := os.ReadFile("testdata/youtube.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rss := `<?xml version="1.0"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>V</title><link>https://v.example/</link>
+<item><title>Clip</title><link>https://v.example/1</link><guid>v1</guid><media:description type="html">&lt;p&gt;A &lt;b&gt;clip&lt;/b&gt;&lt;/p&gt;</media:description><media:thumbnail url="/t/1.jpg"/></item>
+<item><title>Plain</title><link>https://v.example/2</link><guid>v2</guid><description>Its own text</description><media:description>Not this</media:description></item>
+</channel></rss>`
+	for _, tc := range []struct {
+		name, body string
+		want       []string
+	}{
+		{"youtube", string(yt), []string{`<p><img src="https://i1.ytimg.com/vi/abc123/hqdefault.jpg" alt=""></p><p>In this video we build a feed reader in Go.<br>Links:<br>https://example.com/code</p>`}},
+		{"rss", rss, []string{`<p><img src="https://v.example/t/1.jpg" alt=""></p><p>A <b>clip</b></p>`, ""}},
+	} {
+		pf, err := Parse([]byte(tc.body), "", "https://v.example/feed", time.Now())
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		for i, want := range tc.want {
+			if got := pf.Items[i].Content; got != want {
+				t.Errorf("%s item %d: content %q, want %q", tc.name, i, got, want)
+			}
+		}
+	}
+	pf, _ := Parse([]byte(rss), "", "https://v.example/feed", time.Now())
+	if it := pf.Items[1]; it.Content+it.Summary != "Its own text" {
+		t.Errorf("an item with its own text got %q / %q", it.Content, it.Summary)
+	}
+}
