@@ -164,3 +164,27 @@ func TestAnalyzerSignsLikeSign(t *testing.T) {
 		}
 	}
 }
+
+// TestRepublishedItemIsNotItsOwnBoilerplate: a feed of one item that
+// gives it a new id and URL at every poll teaches its boilerplate model
+// the item's own sentences (every one of them is in all the feed's
+// items). The fourth copy used to be signed on its title alone and shown
+// as a new story; every copy must join the first.
+func TestRepublishedItemIsNotItsOwnBoilerplate(t *testing.T) {
+	cfg := DefaultConfig()
+	x, st, bp := NewIndex(cfg), NewMemState(), NewBoilerplate(cfg)
+	t0 := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	for i := range 5 {
+		id := uint64(i + 1)
+		doc := Doc{Title: "Reservoir at forty-year low", HTML: paras(mergeParas[:2]...), URL: fmt.Sprintf("https://unstable.example/story?ts=%d", i), FeedSite: "https://unstable.example/"}
+		bp.Observe(doc)
+		sig := Sign(cfg, doc, bp)
+		m := Member{Site: doc.FeedSite, URL: doc.URL, Credits: sig.Credits, Published: t0, FirstSeen: t0.Add(time.Duration(i) * time.Hour)}
+		st.Put(id, sig, m)
+		st.Apply(LinkItem(cfg, x, st, id, sig, m, 0))
+		x.Add(id, sig)
+	}
+	if ms := st.Members(1); len(ms) != 5 {
+		t.Errorf("cluster of the first copy: %v; want all five", ms)
+	}
+}
