@@ -119,6 +119,7 @@ func (a *Aggregator) pollFeeds(ctx context.Context, feeds []store.Feed, progress
 	// The writer: this goroutine. It drains results into batched write
 	// transactions so an fsync covers many feeds.
 	done := 0
+	cancelled := 0 // of done: feeds the cancellation stopped mid-fetch
 	var werr error
 	batch := make([]feedResult, 0, a.opts.BatchFeeds)
 	batchItems := 0 // new or changed items in batch
@@ -156,6 +157,9 @@ func (a *Aggregator) pollFeeds(ctx context.Context, feeds []store.Feed, progress
 				open = false
 				break
 			}
+			if r.cancelled {
+				cancelled++
+			}
 			batch = append(batch, r)
 			batchItems += len(r.items)
 			if len(batch) >= a.opts.BatchFeeds || batchItems >= a.opts.BatchItems {
@@ -171,8 +175,8 @@ func (a *Aggregator) pollFeeds(ctx context.Context, feeds []store.Feed, progress
 	if werr != nil {
 		return sum, werr
 	}
-	if err := ctx.Err(); err != nil && done < len(feeds) {
-		return sum, fmt.Errorf("poll interrupted after %d of %d feeds: %w", done, len(feeds), err)
+	if err := ctx.Err(); err != nil && (done < len(feeds) || cancelled > 0) {
+		return sum, fmt.Errorf("poll interrupted after %d of %d feeds: %w", done-cancelled, len(feeds), err)
 	}
 	return sum, nil
 }

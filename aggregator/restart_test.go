@@ -1,12 +1,15 @@
 package aggregator
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -107,4 +110,65 @@ func TestRetentionKeepsStarredAndRecent(t *testing.T) {
 	if err := db.Check(); err != nil {
 		t.Errorf("Check after purge: %v", err)
 	}
+}
+
+// TestShutdownMidPollIsNotAnError: stopping the scheduler while a feed is
+// still being fetched commits what was fetched and says so at info level;
+// "poll failed" at error level on every ordinary stop sent operators
+// looking for a fault.
+func TestShutdownMidPollIsNotAnError(t *testing.T) {
+	started := make(chan struct{}, 1)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
+		started <- struct{}{}
+		<-r.Context().Done()
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	db, err := store.Open(filepath.Join(t.TempDir(), "agg.db"), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var logs safeBuffer
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	a, err := New(context.Background(), db, Options{Fetch: FetchOptions{AllowPrivateNetworks: true}}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subscribe(t, db, srv.URL+"/slow")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	select {
+	case <-started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the scheduler never fetched the feed")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	out := logs.String()
+	if strings.Contains(out, "level=ERROR") || !strings.Contains(out, "poll stopped by shutdown") {
+		t.Errorf("log of a shutdown mid-poll:\n%s", out)
+	}
+}
+
+// safeBuffer is a bytes.Buffer for a logger that goroutines share.
+type safeBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *safeBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *safeBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -2,6 +2,7 @@ package aggregator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -27,7 +28,13 @@ func (a *Aggregator) Run(ctx context.Context) error {
 			// Reader apps read items through the HTTP API between polls,
 			// which maps database pages too (see releaseMapped).
 			a.releaseMapped()
-			if err != nil {
+			switch {
+			case err != nil && jctx.Err() != nil && errors.Is(err, context.Canceled):
+				// Shutdown: what was fetched is committed, the rest
+				// stays due for the next start.
+				a.log.Info("poll stopped by shutdown", "feeds_done", sum.Fetched+sum.NotModified+len(sum.Failed), "feeds", sum.Feeds)
+				return
+			case err != nil:
 				a.log.Error("poll failed", "error", err)
 				return
 			}
