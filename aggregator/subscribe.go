@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"path"
+	"strings"
 
 	"github.com/feedfold/feedfold/dedupe"
 	"github.com/feedfold/feedfold/store"
@@ -17,7 +20,19 @@ type Subscription struct {
 	// them in page order.
 	Discovered bool
 	Candidates []string
+	// Guessed is set when the page advertised no feed and Feed.URL is one
+	// of the usual feed locations of its site (see commonFeedPaths).
+	Guessed bool
 }
+
+// commonFeedPaths are where blog engines put their feeds, tried in order
+// below the page and then at the site's root when a page advertises none
+// (as other readers do): WordPress (feed/), Hugo (index.xml), Jekyll
+// (feed.xml), Ghost and many others (rss/, rss.xml, atom.xml). At most
+// maxGuesses are fetched.
+var commonFeedPaths = []string{"feed", "rss", "index.xml", "feed.xml", "rss.xml", "atom.xml"}
+
+const maxGuesses = 8
 
 // Subscribe adds a feed. The URL is fetched first: if it is a feed it is
 // subscribed as given; if it is an HTML page, its first advertised feed that
@@ -71,7 +86,11 @@ func (a *Aggregator) resolveFeedURL(ctx context.Context, rawURL string, sub *Sub
 	}
 	sub.Candidates = Discover(resp.Body, pageURL)
 	if len(sub.Candidates) == 0 {
-		return "", fmt.Errorf("subscribe %s: the page is HTML and advertises no feed (no <link rel=\"alternate\"> of a feed type)", rawURL)
+		if u, ok := a.guessFeedURL(ctx, pageURL); ok {
+			sub.Guessed = true
+			return u, nil
+		}
+		return "", fmt.Errorf("subscribe %s: the page is HTML and advertises no feed (no <link rel=\"alternate\"> of a feed type), and none of its site's usual feed locations (%s) answered with a feed", rawURL, strings.Join(commonFeedPaths, ", "))
 	}
 	var errs []error
 	for _, c := range sub.Candidates {
@@ -85,6 +104,47 @@ func (a *Aggregator) resolveFeedURL(ctx context.Context, rawURL string, sub *Sub
 		errs = append(errs, fmt.Errorf("%s: %w", c, err))
 	}
 	return "", fmt.Errorf("subscribe %s: no advertised feed works: %w", rawURL, errors.Join(errs...))
+}
+
+// guessFeedURL tries the usual feed locations below pageURL's directory,
+// then at its site's root, and returns the first that parses as a feed.
+func (a *Aggregator) guessFeedURL(ctx context.Context, pageURL string) (string, bool) {
+	page, err := url.Parse(pageURL)
+	if err != nil {
+		return "", false
+	}
+	dir := *page
+	dir.RawQuery, dir.Fragment = "", ""
+	if !strings.HasSuffix(dir.Path, "/") {
+		dir.Path = path.Dir(dir.Path) + "/"
+	}
+	var tries []string
+	seen := map[string]bool{}
+	for _, base := range []string{dir.Path, "/"} {
+		for _, p := range commonFeedPaths {
+			u := dir
+			u.Path = path.Join(base, p)
+			if s := u.String(); !seen[s] && len(tries) < maxGuesses {
+				seen[s] = true
+				tries = append(tries, s)
+			}
+		}
+	}
+	for _, u := range tries {
+		if ctx.Err() != nil {
+			return "", false
+		}
+		r, err := a.fetcher.Fetch(ctx, u, Validators{})
+		if err != nil {
+			continue
+		}
+		_, err = Parse(r.Body, r.ContentType, u, a.opts.Now())
+		a.fetcher.Release(r)
+		if err == nil {
+			return u, true
+		}
+	}
+	return "", false
 }
 
 // Unsubscribe removes a feed, its items and their fingerprints, re-rooting

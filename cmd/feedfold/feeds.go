@@ -31,6 +31,9 @@ func addCmd() command {
 					if sub.Discovered {
 						fmt.Fprintf(a.stdout, "%s is a web page; it advertises %d feed(s), subscribing to the first: %s\n", args[0], len(sub.Candidates), sub.Feed.URL)
 					}
+					if sub.Guessed {
+						fmt.Fprintf(a.stdout, "%s is a web page that advertises no feed; found one at a usual location of its site: %s\n", args[0], sub.Feed.URL)
+					}
 					var n int
 					db.View(func(tx *store.Tx) error { n = tx.CountFeedItems(sub.Feed.ID); return nil })
 					fmt.Fprintf(a.stdout, "subscribed to %s (%q, %d items)\n", sub.Feed.URL, sub.Feed.Title, n)
