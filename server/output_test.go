@@ -184,3 +184,46 @@ func TestEnclosuresReachReaderApps(t *testing.T) {
 		}
 	}
 }
+
+// TestUntitledItemsGetATitle: items without a title (Mastodon and other
+// microblog feeds) are served to reader apps under the start of their
+// text, cut at a word, instead of as blank lines; the REST API keeps the
+// feed's empty title.
+func TestUntitledItemsGetATitle(t *testing.T) {
+	api, _, fsrv := fixture(t)
+	call(t, api, "POST", "/v1/feeds", `{"url":"`+fsrv.URL+`/toots"}`, true)
+	const long = "Just moved my feeds to a self-hosted aggregator that shows each story once, and…"
+	gr := grLogin(t, api)
+	_, body := gr.do("GET", "/reader/api/0/stream/contents/user/-/state/com.google/reading-list?output=json", nil)
+	for _, want := range []string{`"title":"` + long + `"`, `"title":"Short one."`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("Google Reader stream lacks %s:\n%s", want, body)
+		}
+	}
+	_, out, _ := call(t, api, "GET", "/feeds/all.atom", "", true)
+	if !strings.Contains(string(out), "<title>"+long+"</title>") {
+		t.Errorf("Atom output lacks the made title:\n%s", out)
+	}
+	_, rest, _ := call(t, api, "GET", "/v1/items", "", true)
+	if strings.Contains(string(rest), long) {
+		t.Errorf("REST items changed the stored title: %s", rest)
+	}
+}
+
+func TestLeadText(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		n    int
+		want string
+	}{
+		{"<p>Hello <b>world</b></p>", 80, "Hello world"},
+		{"<style>p{}</style><script>x()</script><p>Text</p>", 80, "Text"},
+		{"<p>one two three four five</p>", 12, "one two…"},
+		{"<p>東京タワーへ行きました今日は晴れ</p>", 5, "東京タワー…"},
+		{"", 80, ""},
+	} {
+		if got := leadText(tc.src, tc.n); got != tc.want {
+			t.Errorf("leadText(%q, %d) = %q, want %q", tc.src, tc.n, got, tc.want)
+		}
+	}
+}

@@ -42,6 +42,12 @@ func fixture(t *testing.T) (*httptest.Server, *store.DB, *httptest.Server) {
 <item><guid>p2</guid><title>Episode 2</title><link>https://pod.example/2</link><pubDate>Tue, 24 Nov 2026 07:00:00 +0000</pubDate><description>We talk about budgets.</description><enclosure url="javascript:alert(1)" length="1" type="audio/mpeg"/></item>
 </channel></rss>`)
 	})
+	feeds.HandleFunc("/toots", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>@someone</title><link>https://social.example/@someone</link>
+<item><guid>https://social.example/@someone/1</guid><link>https://social.example/@someone/1</link><pubDate>Tue, 24 Nov 2026 09:00:00 +0000</pubDate><description>&lt;p&gt;Just moved my feeds to a self-hosted aggregator that shows each story once, and the &lt;b&gt;difference&lt;/b&gt; is remarkable after a week of use.&lt;/p&gt;</description></item>
+<item><guid>https://social.example/@someone/2</guid><link>https://social.example/@someone/2</link><pubDate>Tue, 24 Nov 2026 08:00:00 +0000</pubDate><description>&lt;p&gt;Short one.&lt;/p&gt;</description></item>
+</channel></rss>`)
+	})
 	fsrv := httptest.NewServer(feeds)
 	t.Cleanup(fsrv.Close)
 	db, err := store.Open(filepath.Join(t.TempDir(), "api.db"), store.Options{NoSync: true})
