@@ -64,6 +64,14 @@ func (t *sourceTranslator) Translate(feed any) (*gofeed.Feed, error) {
 	}
 	if len(rf.Items) == len(f.Items) {
 		for i, it := range rf.Items {
+			// RSS 2.0: a <guid> is the item's permanent link unless it
+			// says isPermaLink="false"; gofeed keeps it only as the id,
+			// so items with a guid and no <link> had no URL at all.
+			if f.Items[i].Link == "" && len(f.Items[i].Links) == 0 && it.GUID != nil && !strings.EqualFold(strings.TrimSpace(it.GUID.IsPermalink), "false") {
+				if g := strings.TrimSpace(it.GUID.Value); strings.HasPrefix(g, "http://") || strings.HasPrefix(g, "https://") {
+					f.Items[i].Link = g
+				}
+			}
 			if it.Source != nil && it.Source.URL != "" {
 				if f.Items[i].Custom == nil {
 					f.Items[i].Custom = map[string]string{}

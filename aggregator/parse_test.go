@@ -388,3 +388,26 @@ func TestMediaRSSDescriptionIsContent(t *testing.T) {
 		t.Errorf("an item with its own text got %q / %q", it.Content, it.Summary)
 	}
 }
+
+// TestPermalinkGUIDIsTheLink: an RSS item with a <guid> and no <link> is
+// linked to the guid, as RSS 2.0 says (isPermaLink defaults to true),
+// unless the guid says isPermaLink="false" or is not a web URL.
+func TestPermalinkGUIDIsTheLink(t *testing.T) {
+	body := `<?xml version="1.0"?><rss version="2.0"><channel><title>G</title><link>https://g.example/</link>
+<item><title>A</title><guid isPermaLink="true">https://g.example/posts/1</guid></item>
+<item><title>B</title><guid>https://g.example/posts/2</guid></item>
+<item><title>C</title><guid isPermaLink="false">https://g.example/internal/3</guid></item>
+<item><title>D</title><guid>tag:g.example,2026:4</guid></item>
+<item><title>E</title><guid>https://g.example/posts/5</guid><link>https://g.example/p/5</link></item>
+</channel></rss>`
+	pf, err := Parse([]byte(body), "", "https://g.example/feed", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"https://g.example/posts/1", "https://g.example/posts/2", "", "", "https://g.example/p/5"}
+	for i, w := range want {
+		if got := pf.Items[i].URL; got != w {
+			t.Errorf("item %s: URL %q, want %q", pf.Items[i].Title, got, w)
+		}
+	}
+}
