@@ -137,11 +137,29 @@ func (t *jsonTranslator) Translate(feed any) (*gofeed.Feed, error) {
 		if it.ContentHTML == "" && it.ContentText != "" {
 			f.Items[i].Content = plainTextHTML(it.ContentText)
 		}
-		if it.Summary != "" {
+		// Some generators put HTML in summary all the same; a closing
+		// tag or a <br> gives them away (a "Vec<String>" in text has
+		// neither).
+		if it.Summary != "" && !looksLikeMarkup(it.Summary) {
 			f.Items[i].Description = plainTextHTML(it.Summary)
 		}
 	}
 	return f, nil
+}
+
+// looksLikeMarkup reports whether s holds an HTML closing tag or a <br>.
+func looksLikeMarkup(s string) bool {
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 || i+2 >= len(s) {
+			return false
+		}
+		c, d := s[i+1], s[i+2]|0x20 // d: ASCII lower-cased
+		if c == '/' && 'a' <= d && d <= 'z' || c|0x20 == 'b' && d == 'r' {
+			return true
+		}
+		s = s[i+1:]
+	}
 }
 
 // plainTextHTML is plain text as HTML that shows it as written: escaped

@@ -323,7 +323,7 @@ func TestPlainTextContentIsEscaped(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	jsonBody := `{"version":"https://jsonfeed.org/version/1.1","title":"J","items":[
 		{"id":"1","url":"https://j.example/1","content_text":"Use Vec<String> & HashMap<K, V>.\n\nSecond line one\nline two","summary":"a < b"},
-		{"id":"2","url":"https://j.example/2","content_html":"<p>Already <b>HTML</b></p>","content_text":"Already HTML"}]}`
+		{"id":"2","url":"https://j.example/2","content_html":"<p>Already <b>HTML</b></p>","content_text":"Already HTML","summary":"<p>HTML in a summary, against the spec</p>"}]}`
 	atomBody := `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><id>urn:a</id><updated>2026-03-01T00:00:00Z</updated>
 		<entry><title>T</title><id>urn:1</id><link href="https://a.example/1"/><updated>2026-03-01T00:00:00Z</updated><content type="text">Use Vec&lt;String&gt; &amp; more</content></entry>
 		<entry><title>H</title><id>urn:2</id><link href="https://a.example/2"/><updated>2026-03-01T00:00:00Z</updated><content>&lt;p&gt;Escaped &lt;b&gt;HTML&lt;/b&gt;&lt;/p&gt;</content></entry></feed>`
@@ -349,6 +349,9 @@ func TestPlainTextContentIsEscaped(t *testing.T) {
 		}
 		if got := pf.Items[0].Summary; tc.summary != "" && got != tc.summary {
 			t.Errorf("%s: summary %q, want %q", tc.name, got, tc.summary)
+		}
+		if got := pf.Items[1].Summary; tc.name == "json" && got != "<p>HTML in a summary, against the spec</p>" {
+			t.Errorf("json: a summary written in HTML was escaped: %q", got)
 		}
 	}
 }
@@ -408,6 +411,22 @@ func TestPermalinkGUIDIsTheLink(t *testing.T) {
 	for i, w := range want {
 		if got := pf.Items[i].URL; got != w {
 			t.Errorf("item %s: URL %q, want %q", pf.Items[i].Title, got, w)
+		}
+	}
+}
+
+func TestLooksLikeMarkup(t *testing.T) {
+	for s, want := range map[string]bool{
+		"a < b":              false,
+		"Use Vec<String> &x": false,
+		"ends with <":        false,
+		"x </":               false,
+		"line<br>two":        true,
+		"line<BR/>two":       true,
+		"<p>para</p>":        true,
+	} {
+		if got := looksLikeMarkup(s); got != want {
+			t.Errorf("looksLikeMarkup(%q) = %v, want %v", s, got, want)
 		}
 	}
 }
