@@ -99,7 +99,7 @@ func (s *Server) grAtom(w http.ResponseWriter, r *http.Request) {
 				author = titleOr(f)
 			}
 			doc.Entries = append(doc.Entries, grAtomEntry{
-				ID: longID(it.ID), Categories: cats, Title: itemTitle(it),
+				ID: longID(it.ID), Categories: cats, Title: ItemTitle(it),
 				Published: it.Published.UTC().Format(time.RFC3339), Updated: it.Updated.UTC().Format(time.RFC3339),
 				Link:    grAtomLink{Rel: "alternate", Href: it.URL, Type: "text/html"},
 				Content: grAtomContent{Type: "html", Body: s.contentWithCopies(tx, fc, it)},

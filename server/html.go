@@ -63,13 +63,13 @@ func pixel(t html.Token) bool {
 // untitledLen bounds the title made for an item without one, in runes.
 const untitledLen = 80
 
-// itemTitle is the title reader apps are given: the item's own, or for an
-// item without one (Mastodon and other microblog feeds, many JSON Feeds)
-// the start of its text, cut at a word, else its URL. Reader apps listed
-// such items as blank lines. Only what is served changes: the stored
-// item, the deduper and the REST and command-line JSON keep the feed's
-// (empty) title.
-func itemTitle(it store.Item) string {
+// ItemTitle is the title reader apps (and the `feedfold items` table) are
+// given: the item's own, or for an item without one (Mastodon and other
+// microblog feeds, many JSON Feeds) the start of its text, cut at a word,
+// else its URL. Reader apps listed such items as blank lines. Only what is
+// shown changes: the stored item, the deduper and the REST and
+// command-line JSON keep the feed's (empty) title.
+func ItemTitle(it store.Item) string {
 	if it.Title != "" {
 		return it.Title
 	}

@@ -362,3 +362,22 @@ func TestReadCommandsMigrateAnOlderFile(t *testing.T) {
 	}
 	mustCLI(t, db, "check")
 }
+
+// TestItemsTableNamesUntitledItems: `feedfold items` lists an untitled
+// item (a Mastodon post) under the start of its text, as reader apps get
+// it; `items --json` keeps the feed's empty title for scripts.
+func TestItemsTableNamesUntitledItems(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>@me</title><link>https://social.example/@me</link><item><guid>https://social.example/@me/1</guid><pubDate>Tue, 01 Dec 2026 09:00:00 +0000</pubDate><description>&lt;p&gt;Trying a reader that folds duplicates.&lt;/p&gt;</description></item></channel></rss>`)
+	}))
+	defer srv.Close()
+	db := filepath.Join(t.TempDir(), "t.db")
+	mustCLI(t, db, "add", srv.URL)
+	if out := mustCLI(t, db, "items"); !strings.Contains(out, "Trying a reader that folds duplicates.") {
+		t.Errorf("items table:\n%s", out)
+	}
+	rows := jsonLines[struct{ Title, URL string }](t, mustCLI(t, db, "items", "--json"))
+	if len(rows) != 1 || rows[0].Title != "" || rows[0].URL != "https://social.example/@me/1" {
+		t.Errorf("items --json: %+v", rows)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/feedfold/feedfold/server"
 	"github.com/feedfold/feedfold/store"
 )
 
@@ -90,7 +91,9 @@ func itemsCmd() command {
 						if *asJSON {
 							werr = enc.Encode(row)
 						} else {
-							_, werr = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", row.Published.Local().Format("2006-01-02 15:04"), row.Title, row.URL, copiesNote(len(row.Copies)))
+							// The table, read by people, names an untitled item
+							// as reader apps do; --json keeps the feed's title.
+							_, werr = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", row.Published.Local().Format("2006-01-02 15:04"), server.ItemTitle(it), row.URL, copiesNote(len(row.Copies)))
 						}
 						return werr == nil
 					})
