@@ -1,11 +1,14 @@
 package aggregator
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -479,5 +482,61 @@ func TestPollBatchesFeedsThatArriveTogether(t *testing.T) {
 		if items != 30 {
 			t.Errorf("stored %d items, want 30", items)
 		}
+	}
+}
+
+// TestChunkedPrepareSignsAsOnePass: a feed with more new items than
+// analyzeChunk is read twice, a chunk at a time, to bound memory; its
+// signatures and records must be exactly those of reading it in one pass,
+// learned boilerplate included.
+func TestChunkedPrepareSignsAsOnePass(t *testing.T) {
+	a, db := newTestAggregatorWith(t, Options{})
+	subscribe(t, db, "https://big.example/feed")
+	var f store.Feed
+	db.View(func(tx *store.Tx) (err error) { f, err = tx.FeedByURL("https://big.example/feed"); return err })
+	var b strings.Builder
+	b.WriteString(`<rss version="2.0"><channel><title>Big</title><link>https://big.example/</link>`)
+	for i := range 40 {
+		r := rand.New(rand.NewPCG(9, uint64(i)))
+		var words []string
+		for range 120 {
+			words = append(words, fmt.Sprintf("w%d", r.IntN(500)))
+		}
+		// A line in every item, and one in the last quarter only (learned
+		// only if every item is observed, chunks after the first too).
+		late := ""
+		if i >= 30 {
+			late = "<p>Our reporters in the northern valley filed this dispatch late on Friday evening.</p>"
+		}
+		fmt.Fprintf(&b, `<item><guid>%d</guid><title>Story %d</title><link>https://big.example/%d</link><description><![CDATA[<p>The Big Example Gazette is an independent newspaper founded in Springfield.</p><p>%s.</p>%s]]></description></item>`, i, i, i, strings.Join(words, " "), late)
+	}
+	b.WriteString(`</channel></rss>`)
+	pf, err := Parse([]byte(b.String()), "", f.URL, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	prepare := func(chunk int) []prepared {
+		res := &feedResult{feed: f}
+		for _, it := range pf.Items {
+			it.FeedID = f.ID
+			res.items = append(res.items, prepared{item: it})
+		}
+		var az dedupe.Analyzer
+		if err := a.prepareInChunks(&az, res, dedupe.NewBoilerplate(a.opts.Dedupe), "https://big.example/", chunk); err != nil {
+			t.Fatal(err)
+		}
+		return res.items
+	}
+	one, chunked := prepare(len(pf.Items)+1), prepare(7)
+	for i := range one {
+		if !bytes.Equal(one[i].sigBytes, chunked[i].sigBytes) || !reflect.DeepEqual(one[i].enc, chunked[i].enc) {
+			t.Fatalf("item %d differs when prepared in chunks of 7", i)
+		}
+	}
+	// Both lines were learned: they are not in the signatures.
+	var az dedupe.Analyzer
+	plain := dedupe.SignText(a.opts.Dedupe, az.Analyze(docOf(pf.Items[39], "https://big.example/")), nil)
+	if plain.Words != one[39].sig.Words+11+13 {
+		t.Errorf("item 39: %d words unlearned, %d learned; want the two shared lines (24 words) learned: the test no longer covers learning", plain.Words, one[39].sig.Words)
 	}
 }
