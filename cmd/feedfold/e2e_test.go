@@ -381,3 +381,31 @@ func TestItemsTableNamesUntitledItems(t *testing.T) {
 		t.Errorf("items --json: %+v", rows)
 	}
 }
+
+// TestItemsTableAlignsWideCharacters: a Chinese title takes two terminal
+// columns a character, and the next column still lines up.
+func TestItemsTableAlignsWideCharacters(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>W</title><link>https://w.example/</link>
+<item><guid>1</guid><title>十月份工业增加值同比增长</title><link>https://w.example/zh</link><pubDate>Tue, 01 Dec 2026 10:00:00 +0000</pubDate><description>第一句话。</description></item>
+<item><guid>2</guid><title>Industrial output rises</title><link>https://w.example/en</link><pubDate>Tue, 01 Dec 2026 09:00:00 +0000</pubDate><description>Output rose.</description></item>
+</channel></rss>`)
+	}))
+	defer srv.Close()
+	db := filepath.Join(t.TempDir(), "t.db")
+	mustCLI(t, db, "add", srv.URL)
+	var cols []int
+	for _, line := range strings.Split(strings.TrimSpace(mustCLI(t, db, "items")), "\n") {
+		i := strings.Index(line, "https://w.example/")
+		if i < 0 {
+			t.Fatalf("no URL in %q", line)
+		}
+		cols = append(cols, displayWidth(line[:i]))
+	}
+	if len(cols) != 2 || cols[0] != cols[1] {
+		t.Errorf("URL column starts at display columns %v, want the same for both rows", cols)
+	}
+	if displayWidth("十月a") != 5 {
+		t.Errorf("displayWidth(十月a) = %d, want 5", displayWidth("十月a"))
+	}
+}

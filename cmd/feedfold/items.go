@@ -1,12 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"text/tabwriter"
+	"io"
+	"strings"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/width"
 
 	"github.com/feedfold/feedfold/server"
 	"github.com/feedfold/feedfold/store"
@@ -54,7 +59,7 @@ func itemsCmd() command {
 				}
 				defer db.Close()
 				enc := json.NewEncoder(a.stdout)
-				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+				var table [][4]string
 				err = db.View(func(tx *store.Tx) error {
 					urls := map[uint64]string{}
 					feedOf := func(id uint64) string {
@@ -93,7 +98,7 @@ func itemsCmd() command {
 						} else {
 							// The table, read by people, names an untitled item
 							// as reader apps do; --json keeps the feed's title.
-							_, werr = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", row.Published.Local().Format("2006-01-02 15:04"), server.ItemTitle(it), row.URL, copiesNote(len(row.Copies)))
+							table = append(table, [4]string{row.Published.Local().Format("2006-01-02 15:04"), server.ItemTitle(it), row.URL, copiesNote(len(row.Copies))})
 						}
 						return werr == nil
 					})
@@ -106,12 +111,54 @@ func itemsCmd() command {
 					return err
 				}
 				if !*asJSON {
-					return tw.Flush()
+					return writeTable(a.stdout, table)
 				}
 				return nil
 			}
 		},
 	}
+}
+
+// writeTable writes rows in columns two spaces apart. Columns are as wide
+// as their widest cell as a terminal shows it: a Chinese or Japanese
+// character takes two columns (text/tabwriter counts it as one, and
+// misaligned every row after a CJK title).
+func writeTable(w io.Writer, rows [][4]string) error {
+	var widths [4]int
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], displayWidth(c))
+		}
+	}
+	bw := bufio.NewWriter(w)
+	for _, r := range rows {
+		var line strings.Builder
+		for i, c := range r {
+			line.WriteString(c)
+			if i < len(r)-1 {
+				line.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)+2))
+			}
+		}
+		bw.WriteString(strings.TrimRight(line.String(), " "))
+		bw.WriteByte('\n')
+	}
+	return bw.Flush()
+}
+
+// displayWidth is how many terminal columns s takes: East Asian wide and
+// full-width characters two, combining marks none, others one.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r):
+		case width.LookupRune(r).Kind() == width.EastAsianWide || width.LookupRune(r).Kind() == width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
 
 func copiesNote(n int) string {
