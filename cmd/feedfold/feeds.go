@@ -6,7 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"text/tabwriter"
+	"strconv"
 	"time"
 
 	"github.com/feedfold/feedfold/aggregator"
@@ -213,8 +213,7 @@ func feedsCmd() command {
 					}
 					return nil
 				}
-				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "URL\tTITLE\tCATEGORY\tITEMS\tSTATUS\tNEXT POLL")
+				table := [][]string{{"URL", "TITLE", "CATEGORY", "ITEMS", "STATUS", "NEXT POLL"}}
 				for _, r := range rows {
 					status := fmt.Sprint(r.LastStatus)
 					switch {
@@ -229,9 +228,9 @@ func feedsCmd() command {
 					if r.NextPoll != nil {
 						next = r.NextPoll.Local().Format("2006-01-02 15:04")
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", r.URL, r.Title, r.Category, r.Items, status, next)
+					table = append(table, []string{r.URL, r.Title, r.Category, strconv.Itoa(r.Items), status, next})
 				}
-				return tw.Flush()
+				return writeTable(a.stdout, table)
 			}
 		},
 	}

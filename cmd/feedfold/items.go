@@ -59,7 +59,7 @@ func itemsCmd() command {
 				}
 				defer db.Close()
 				enc := json.NewEncoder(a.stdout)
-				var table [][4]string
+				var table [][]string
 				err = db.View(func(tx *store.Tx) error {
 					urls := map[uint64]string{}
 					feedOf := func(id uint64) string {
@@ -98,7 +98,7 @@ func itemsCmd() command {
 						} else {
 							// The table, read by people, names an untitled item
 							// as reader apps do; --json keeps the feed's title.
-							table = append(table, [4]string{row.Published.Local().Format("2006-01-02 15:04"), server.ItemTitle(it), row.URL, copiesNote(len(row.Copies))})
+							table = append(table, []string{row.Published.Local().Format("2006-01-02 15:04"), server.ItemTitle(it), row.URL, copiesNote(len(row.Copies))})
 						}
 						return werr == nil
 					})
@@ -123,10 +123,13 @@ func itemsCmd() command {
 // as their widest cell as a terminal shows it: a Chinese or Japanese
 // character takes two columns (text/tabwriter counts it as one, and
 // misaligned every row after a CJK title).
-func writeTable(w io.Writer, rows [][4]string) error {
-	var widths [4]int
+func writeTable(w io.Writer, rows [][]string) error {
+	var widths []int
 	for _, r := range rows {
 		for i, c := range r {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
 			widths[i] = max(widths[i], displayWidth(c))
 		}
 	}
