@@ -265,21 +265,9 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 			}
 		}
 	}
-	// An item whose every sentence is the feed's learned boilerplate is
-	// not boilerplate: it is a story the feed published again under a new
-	// id (and, in a feed of a few items, taught the model its own text),
-	// or an instance of a template. Its words are then what identify it
-	// (and its figures what tell template instances apart), so the
-	// learned segments are kept; signed on its title alone it matched
-	// nothing, and a small feed that re-keys its items each poll showed
-	// the same story again after every third poll.
-	learned := bp
-	if !anyUnlearned(t.segs, bp) {
-		learned = nil
-	}
 	first := true
 	for _, s := range t.segs {
-		if s.drop || learned.learned(s.masked) {
+		if s.drop || bp.learned(s.masked) {
 			continue
 		}
 		ws, hs := s.ws, s.hs
@@ -301,22 +289,6 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 		p.lead = p.lead[:cfg.LeadWords]
 	}
 	return p
-}
-
-// anyUnlearned reports whether some segment with words survives both the
-// general list and bp's learned boilerplate (or there is nothing to keep).
-func anyUnlearned(segs []textSeg, bp *Boilerplate) bool {
-	kept := false
-	for _, s := range segs {
-		if s.drop || len(s.ws) == 0 {
-			continue
-		}
-		if !bp.learned(s.masked) {
-			return true
-		}
-		kept = true
-	}
-	return !kept
 }
 
 func signPrepared(cfg Config, p prepared) Signature {
