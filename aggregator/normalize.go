@@ -14,6 +14,7 @@ import (
 	"github.com/mmcdole/gofeed"
 	ext "github.com/mmcdole/gofeed/extensions"
 	xhtml "golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"github.com/feedfold/feedfold/store"
 )
@@ -159,22 +160,10 @@ func sanitizeTime(t *time.Time, now time.Time) time.Time {
 // collapsed, capped at maxTitleBytes on a rune boundary.
 func cleanTitle(s string) string {
 	if strings.ContainsRune(s, '<') {
-		var b strings.Builder
-		z := xhtml.NewTokenizer(strings.NewReader(s))
-		for {
-			tt := z.Next()
-			if tt == xhtml.ErrorToken {
-				break
-			}
-			if tt == xhtml.TextToken {
-				b.Write(z.Text())
-			}
-		}
-		s = b.String()
+		s = htmlText(s, 0)
 	} else {
-		s = html.UnescapeString(s)
+		s = strings.Join(strings.Fields(html.UnescapeString(s)), " ")
 	}
-	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > maxTitleBytes {
 		cut := maxTitleBytes
 		for cut > 0 && !utf8.RuneStart(s[cut]) {
@@ -245,4 +234,85 @@ func mediaElement(media map[string][]ext.Extension, name string) *ext.Extension 
 		}
 	}
 	return nil
+}
+
+// htmlText is the text of HTML s: entities decoded, tags and the contents
+// of script and style dropped, block boundaries ("</p><p>", "<br>") made
+// spaces, whitespace collapsed. Inline tags join their text as written
+// ("e<sup>2</sup>" is "e2"). With limit > 0 it stops reading once it has
+// about limit bytes of text.
+func htmlText(s string, limit int) string {
+	var b strings.Builder
+	z := xhtml.NewTokenizer(strings.NewReader(s))
+	skip := 0 // inside <script> or <style>
+	for limit <= 0 || b.Len() < limit {
+		tt := z.Next()
+		if tt == xhtml.ErrorToken {
+			break
+		}
+		switch tt {
+		case xhtml.StartTagToken, xhtml.EndTagToken, xhtml.SelfClosingTagToken:
+			name, _ := z.TagName()
+			switch a := atom.Lookup(name); a {
+			case atom.Script, atom.Style:
+				if tt == xhtml.StartTagToken {
+					skip++
+				} else if tt == xhtml.EndTagToken && skip > 0 {
+					skip--
+				}
+			case atom.P, atom.Br, atom.Div, atom.Li, atom.Hr, atom.Blockquote, atom.Pre, atom.Tr, atom.Td, atom.Th,
+				atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Figcaption:
+				b.WriteByte(' ')
+			}
+		case xhtml.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// untitledLen bounds the title DisplayTitle makes, in runes.
+const untitledLen = 80
+
+// DisplayTitle is the title an item is shown under, in reader apps and
+// the `feedfold items` table: its own, or for an item without one
+// (Mastodon and other microblog feeds, many JSON Feeds) the start of its
+// text, cut at a word, else its URL. Reader apps listed such items as
+// blank lines. The stored item, the deduper and the REST and
+// command-line JSON keep the feed's (empty) title.
+func DisplayTitle(it store.Item) string {
+	if it.Title != "" {
+		return it.Title
+	}
+	src := it.Content
+	if src == "" {
+		src = it.Summary
+	}
+	if t := leadText(src, untitledLen); t != "" {
+		return t
+	}
+	return it.URL
+}
+
+// leadText is the first n runes of the text of HTML src, cut at the last
+// word boundary with "…" when longer.
+func leadText(src string, n int) string {
+	text := htmlText(src, 8*n)
+	if utf8.RuneCountInString(text) <= n {
+		return text
+	}
+	cut := text
+	for i := range text {
+		if n == 0 {
+			cut = text[:i]
+			break
+		}
+		n--
+	}
+	if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:-") + "…"
 }

@@ -430,3 +430,22 @@ func TestLooksLikeMarkup(t *testing.T) {
 		}
 	}
 }
+
+func TestLeadText(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		n    int
+		want string
+	}{
+		{"<p>Hello <b>world</b></p>", 80, "Hello world"},
+		{"<p>One.</p><p>Two<br>three, e<sup>2</sup></p>", 80, "One. Two three, e2"},
+		{"<style>p{}</style><script>x()</script><p>Text</p>", 80, "Text"},
+		{"<p>one two three four five</p>", 12, "one two…"},
+		{"<p>東京タワーへ行きました今日は晴れ</p>", 5, "東京タワー…"},
+		{"", 80, ""},
+	} {
+		if got := leadText(tc.src, tc.n); got != tc.want {
+			t.Errorf("leadText(%q, %d) = %q, want %q", tc.src, tc.n, got, tc.want)
+		}
+	}
+}

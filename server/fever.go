@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/feedfold/feedfold/aggregator"
 	"github.com/feedfold/feedfold/store"
 )
 
@@ -185,7 +186,7 @@ func (s *Server) feverItems(tx *store.Tx, fc *feedCache, q map[string][]string) 
 	for _, it := range pick {
 		flags := tx.ItemFlags(user, it.ID)
 		out = append(out, map[string]any{
-			"id": it.ID, "feed_id": it.FeedID, "title": ItemTitle(it), "author": it.Author,
+			"id": it.ID, "feed_id": it.FeedID, "title": aggregator.DisplayTitle(it), "author": it.Author,
 			"html": s.contentWithCopies(tx, fc, it), "url": it.URL, "is_saved": b2i(flags&store.Starred != 0),
 			"is_read": b2i(flags&store.Read != 0), "created_on_time": it.Published.Unix(),
 		})

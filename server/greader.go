@@ -462,7 +462,7 @@ func (s *Server) grItemOf(tx *store.Tx, fc *feedCache, it store.Item) grItem {
 	return grItem{
 		ID: longID(it.ID), CrawlTimeMsec: strconv.FormatInt(it.FirstSeen.UnixMilli(), 10),
 		TimestampUsec: strconv.FormatInt(it.Published.UnixMicro(), 10),
-		Published:     it.Published.Unix(), Updated: it.Updated.Unix(), Title: ItemTitle(it), Author: it.Author,
+		Published:     it.Published.Unix(), Updated: it.Updated.Unix(), Title: aggregator.DisplayTitle(it), Author: it.Author,
 		Canonical:  []map[string]string{{"href": it.URL}},
 		Alternate:  []map[string]string{{"href": it.URL, "type": "text/html"}},
 		Summary:    map[string]string{"direction": "ltr", "content": s.contentWithCopies(tx, fc, it)},

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/feedfold/feedfold/aggregator"
 	"github.com/feedfold/feedfold/store"
 )
 
@@ -99,7 +100,7 @@ func (s *Server) grAtom(w http.ResponseWriter, r *http.Request) {
 				author = titleOr(f)
 			}
 			doc.Entries = append(doc.Entries, grAtomEntry{
-				ID: longID(it.ID), Categories: cats, Title: ItemTitle(it),
+				ID: longID(it.ID), Categories: cats, Title: aggregator.DisplayTitle(it),
 				Published: it.Published.UTC().Format(time.RFC3339), Updated: it.Updated.UTC().Format(time.RFC3339),
 				Link:    grAtomLink{Rel: "alternate", Href: it.URL, Type: "text/html"},
 				Content: grAtomContent{Type: "html", Body: s.contentWithCopies(tx, fc, it)},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/microcosm-cc/bluemonday"
 
+	"github.com/feedfold/feedfold/aggregator"
 	"github.com/feedfold/feedfold/feedout"
 	"github.com/feedfold/feedfold/store"
 )
@@ -64,7 +65,7 @@ func Document(db *store.DB, san *bluemonday.Policy, format string, category *str
 				content = it.Summary
 			}
 			e := feedout.Entry{
-				ID: "urn:feedfold:item:" + strconv.FormatUint(it.ID, 10), Title: ItemTitle(it), URL: it.URL, Author: it.Author,
+				ID: "urn:feedfold:item:" + strconv.FormatUint(it.ID, 10), Title: aggregator.DisplayTitle(it), URL: it.URL, Author: it.Author,
 				Published: it.Published, Updated: it.Updated, ContentHTML: san.Sanitize(absolutize(content, it.URL)),
 				Source: feedout.Source{Title: f.Title, SiteURL: f.SiteURL}, Enclosures: enclosuresOf(it),
 			}

@@ -209,21 +209,3 @@ func TestUntitledItemsGetATitle(t *testing.T) {
 		t.Errorf("REST items changed the stored title: %s", rest)
 	}
 }
-
-func TestLeadText(t *testing.T) {
-	for _, tc := range []struct {
-		src  string
-		n    int
-		want string
-	}{
-		{"<p>Hello <b>world</b></p>", 80, "Hello world"},
-		{"<style>p{}</style><script>x()</script><p>Text</p>", 80, "Text"},
-		{"<p>one two three four five</p>", 12, "one two…"},
-		{"<p>東京タワーへ行きました今日は晴れ</p>", 5, "東京タワー…"},
-		{"", 80, ""},
-	} {
-		if got := leadText(tc.src, tc.n); got != tc.want {
-			t.Errorf("leadText(%q, %d) = %q, want %q", tc.src, tc.n, got, tc.want)
-		}
-	}
-}

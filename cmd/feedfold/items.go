@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/feedfold/feedfold/server"
+	"github.com/feedfold/feedfold/aggregator"
 	"github.com/feedfold/feedfold/store"
 )
 
@@ -92,7 +92,7 @@ func itemsCmd() command {
 						} else {
 							// The table, read by people, names an untitled item
 							// as reader apps do; --json keeps the feed's title.
-							table = append(table, []string{row.Published.Local().Format("2006-01-02 15:04"), server.ItemTitle(it), row.URL, copiesNote(len(row.Copies))})
+							table = append(table, []string{row.Published.Local().Format("2006-01-02 15:04"), aggregator.DisplayTitle(it), row.URL, copiesNote(len(row.Copies))})
 						}
 						return werr == nil
 					})
