@@ -267,22 +267,23 @@ func words(s string, dst []string) []string {
 			buf = append(buf, ' ')
 		}
 	}
+	// startWord is called before a letter or digit of a spaced script.
+	startWord := func() {
+		if single {
+			brk()
+			single = false
+		}
+	}
 	for i, w := 0, 0; i < len(s); i += w {
 		r, width := utf8.DecodeRuneInString(s[i:])
 		w = width
 		switch {
 		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'):
-			if single {
-				brk()
-				single = false
-			}
+			startWord()
 			buf = append(buf, byte(r))
 			prevDigit = r <= '9'
 		case r < utf8.RuneSelf && 'A' <= r && r <= 'Z':
-			if single {
-				brk()
-				single = false
-			}
+			startWord()
 			buf = append(buf, byte(r+32))
 			prevDigit = false
 		case r == '\'' || r == '\u2019':
@@ -296,10 +297,7 @@ func words(s string, dst []string) []string {
 				single, prevDigit = true, false
 				break
 			}
-			if single {
-				brk()
-				single = false
-			}
+			startWord()
 			buf = utf8.AppendRune(buf, unicode.ToLower(r))
 			prevDigit = unicode.IsDigit(r)
 		case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r):
