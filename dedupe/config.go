@@ -22,8 +22,9 @@ type Config struct {
 	// LeadWords is how many content words (after boilerplate and dateline)
 	// form the lead: the part a teaser repeats.
 	LeadWords int
-	// SketchSize is the bottom-k sketch size over body shingles.
-	SketchSize int
+	// SketchSize is the bottom-k sketch size over body shingles, and
+	// CharSketchSize over character grams.
+	SketchSize, CharSketchSize int
 
 	// MinJaccard: two items whose shingle sets overlap this much are one
 	// story, whatever their lengths.
@@ -33,6 +34,12 @@ type Config struct {
 	// provided the shorter has at least MinContainedShingles shingles.
 	MinContainment       float64
 	MinContainedShingles int
+	// MinCharJaccard is the Jaccard test on the character grams
+	// (Signature.Chars), for copies whose word shingles were broken by
+	// scattered character errors; it counts only where it exceeds the word
+	// Jaccard by MinCharGain (see compareChars).
+	MinCharJaccard float64
+	MinCharGain    float64
 	// MinLeadContainment: a teaser (at most TeaserWords words) whose
 	// shingles are this contained in the other item's opening is a copy of
 	// it, provided their titles share at least MinTitleOverlap.
@@ -69,9 +76,12 @@ func DefaultConfig() Config {
 		K:                    3,
 		LeadWords:            24,
 		SketchSize:           64,
+		CharSketchSize:       32,
 		MinJaccard:           0.5,
 		MinContainment:       0.75,
 		MinContainedShingles: 12,
+		MinCharJaccard:       0.5,
+		MinCharGain:          0.2,
 		MinLeadContainment:   0.7,
 		TeaserWords:          60,
 		MinTitleOverlap:      0.5,
@@ -91,10 +101,10 @@ func (c Config) Validate() error {
 	if c.K < 1 || c.K > 7 {
 		errs = append(errs, fmt.Errorf("K = %d: the fingerprint threshold must be between 1 and 7", c.K))
 	}
-	if c.LeadWords < 4 || c.SketchSize < 8 || c.TeaserWords < 1 {
-		errs = append(errs, errors.New("LeadWords >= 4, SketchSize >= 8 and TeaserWords >= 1 are required"))
+	if c.LeadWords < 4 || c.SketchSize < 8 || c.CharSketchSize < 8 || c.TeaserWords < 1 {
+		errs = append(errs, errors.New("LeadWords >= 4, SketchSize >= 8, CharSketchSize >= 8 and TeaserWords >= 1 are required"))
 	}
-	for _, f := range []float64{c.MinJaccard, c.MinContainment, c.MinLeadContainment, c.MinTitleOverlap, c.MinNumberAgreement, c.BoilerMinShare} {
+	for _, f := range []float64{c.MinJaccard, c.MinContainment, c.MinCharJaccard, c.MinCharGain, c.MinLeadContainment, c.MinTitleOverlap, c.MinNumberAgreement, c.BoilerMinShare} {
 		if f < 0 || f > 1 {
 			errs = append(errs, fmt.Errorf("threshold %v: must be within [0,1]", f))
 		}

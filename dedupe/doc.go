@@ -15,8 +15,10 @@
 //  3. Signature (signature.go): a 64-bit SimHash over word 3-shingles of
 //     title and body, one of the headline, one of the opening ("lead",
 //     shown by explain; no longer indexed), a bottom-k sketch of the
-//     shingles and the lead's shingles for verification (teasers), the numbers the story mentions, and the domains it
-//     credits as its source.
+//     shingles and the lead's shingles for verification (teasers), a
+//     bottom-k sketch of the text's 7-character grams (chargrams.go), the
+//     numbers the story mentions, and the domains it credits as its
+//     source.
 //  4. Index (index.go): the permuted-block tables of Manku, Jain and Das
 //     Sarma (WWW 2007): with the 64 bits split into k+1 blocks, any
 //     fingerprint within Hamming distance k agrees exactly with the query
@@ -29,8 +31,9 @@
 //     fingerprints are far apart).
 //  5. Verification (compare.go): a candidate is a duplicate only when an
 //     independent measure agrees — shingle Jaccard or containment from the
-//     sketches, title overlap for short items — and the numbers of the two
-//     stories do not contradict each other (template stories).
+//     sketches, title overlap for short items, the character grams for
+//     copies read with scattered character errors — and the numbers of the
+//     two stories do not contradict each other (template stories).
 //  6. The original (original.go): attribution to another member's domain,
 //     then the earliest publish time (with a tolerance), then first seen.
 //     Link (link.go) re-links a whole cluster when its true original

@@ -8,14 +8,18 @@ import (
 // sigVersion is the first byte of an encoded Signature. Signatures are
 // persisted: a change of Sign's features needs a new version, and old
 // versions must still decode (or be re-signed) — never silently compared.
-const sigVersion = 6
+//
+// Version 7 appends the character grams (CharGrams, then Chars as a
+// list) to version 6; a version 6 signature decodes with none, and
+// Compare then judges it on its words alone, as before.
+const sigVersion = 7
 
 var errBadSignature = errors.New("dedupe: malformed signature")
 
 // MarshalBinary encodes the signature compactly: fixed fingerprints, then
 // varint counts and delta-encoded ascending hash lists.
 func (s Signature) MarshalBinary() ([]byte, error) {
-	out := make([]byte, 0, 24+4*(len(s.Sketch)+len(s.LeadSet)+len(s.Title)+len(s.Numbers)))
+	out := make([]byte, 0, 24+4*(len(s.Sketch)+len(s.LeadSet)+len(s.Title)+len(s.Numbers)+len(s.Chars)))
 	out = append(out, sigVersion)
 	out = binary.LittleEndian.AppendUint64(out, s.SimHash)
 	out = binary.LittleEndian.AppendUint64(out, s.Lead)
@@ -23,19 +27,26 @@ func (s Signature) MarshalBinary() ([]byte, error) {
 	out = binary.AppendUvarint(out, uint64(s.Words))
 	out = binary.AppendUvarint(out, uint64(s.Shingles))
 	for _, l := range [][]uint32{s.Sketch, s.LeadSet, s.Title, s.Numbers, s.Anchors} {
-		out = binary.AppendUvarint(out, uint64(len(l)))
-		prev := uint32(0)
-		for _, v := range l {
-			out = binary.AppendUvarint(out, uint64(v-prev))
-			prev = v
-		}
+		out = appendList(out, l)
 	}
 	out = binary.AppendUvarint(out, uint64(len(s.Credits)))
 	for _, c := range s.Credits {
 		out = binary.AppendUvarint(out, uint64(len(c)))
 		out = append(out, c...)
 	}
-	return out, nil
+	out = binary.AppendUvarint(out, uint64(s.CharGrams))
+	return appendList(out, s.Chars), nil
+}
+
+// appendList appends an ascending list: its length, then the deltas.
+func appendList(out []byte, l []uint32) []byte {
+	out = binary.AppendUvarint(out, uint64(len(l)))
+	prev := uint32(0)
+	for _, v := range l {
+		out = binary.AppendUvarint(out, uint64(v-prev))
+		prev = v
+	}
+	return out
 }
 
 // UnmarshalBinary decodes what MarshalBinary wrote.
@@ -67,9 +78,10 @@ func (s *Signature) UnmarshalIndexed(b []byte) error {
 // promises, appending to s.Sketch and s.Anchors, and skips the rest (still
 // checking every length, so a cut signature is an error either way).
 func (s *Signature) decode(b []byte, indexedOnly bool) error {
-	if len(b) < 25 || b[0] != sigVersion {
+	if len(b) < 25 || b[0] < 6 || b[0] > sigVersion {
 		return errBadSignature
 	}
+	version := b[0]
 	s.SimHash = binary.LittleEndian.Uint64(b[1:])
 	s.Lead = binary.LittleEndian.Uint64(b[9:])
 	s.TitleHash = binary.LittleEndian.Uint64(b[17:])
@@ -88,16 +100,16 @@ func (s *Signature) decode(b []byte, indexedOnly bool) error {
 		return errBadSignature
 	}
 	s.Words, s.Shingles = int(w), int(sh)
-	lists := [...]*[]uint32{&s.Sketch, &s.LeadSet, &s.Title, &s.Numbers, &s.Anchors}
-	indexed := [len(lists)]int{IndexedMinHashes, 0, 0, 0, IndexedAnchors}
-	for i, l := range lists {
+	// list reads an ascending list into *l, keeping its first keep values
+	// (all of them when keep < 0) and skipping the rest.
+	list := func(l *[]uint32, keep int) bool {
 		n, ok := next()
 		if !ok || n > uint64(len(b)) {
-			return errBadSignature
+			return false
 		}
 		k := int(n)
-		if indexedOnly {
-			k = min(k, indexed[i])
+		if keep >= 0 {
+			k = min(k, keep)
 		} else {
 			*l = make([]uint32, 0, n)
 		}
@@ -105,7 +117,7 @@ func (s *Signature) decode(b []byte, indexedOnly bool) error {
 		for range k {
 			d, ok := next()
 			if !ok || d > 1<<32-1 {
-				return errBadSignature
+				return false
 			}
 			prev += uint32(d)
 			*l = append(*l, prev)
@@ -113,12 +125,24 @@ func (s *Signature) decode(b []byte, indexedOnly bool) error {
 		// Skip the rest: a varint ends at its first byte below 0x80.
 		for left := int(n) - k; left > 0; {
 			if len(b) == 0 {
-				return errBadSignature
+				return false
 			}
 			if b[0] < 0x80 {
 				left--
 			}
 			b = b[1:]
+		}
+		return true
+	}
+	lists := [...]*[]uint32{&s.Sketch, &s.LeadSet, &s.Title, &s.Numbers, &s.Anchors}
+	indexed := [len(lists)]int{IndexedMinHashes, 0, 0, 0, IndexedAnchors}
+	for i, l := range lists {
+		keep := -1
+		if indexedOnly {
+			keep = indexed[i]
+		}
+		if !list(l, keep) {
+			return errBadSignature
 		}
 	}
 	n, ok := next()
@@ -135,5 +159,17 @@ func (s *Signature) decode(b []byte, indexedOnly bool) error {
 		}
 		b = b[l:]
 	}
+	if version < 7 {
+		return nil
+	}
+	g, ok := next()
+	keep := -1
+	if indexedOnly {
+		keep = 0
+	}
+	if !ok || !list(&s.Chars, keep) {
+		return errBadSignature
+	}
+	s.CharGrams = int(g)
 	return nil
 }

@@ -44,6 +44,12 @@ type Signature struct {
 	// rewritten, or much expanded, still repeats some sentences verbatim.
 	// The first IndexedAnchors are indexed; all are used to query.
 	Anchors []uint32
+	// Chars is the bottom-k of the body's character-gram hashes
+	// (ascending) and CharGrams how many grams the body has: the
+	// verification of copies too noisy for the word shingles (see
+	// CharGramRunes). Empty in signatures stored before version 7.
+	Chars     []uint32
+	CharGrams int
 }
 
 // signScratch is an Analyzer's working memory for SignText: what prepared
@@ -51,6 +57,8 @@ type Signature struct {
 type signScratch struct {
 	hashes, lead []uint64
 	numbers      []string
+	kept         [][]string
+	grams        []uint32
 }
 
 // prepared is the normalised text of an item.
@@ -61,6 +69,13 @@ type prepared struct {
 	anchors []uint32 // hashes of the first long-enough sentences, in order
 	numbers []string // numbers stated in the text, learned boilerplate included
 	credits []string
+	// kept holds the content words segment by segment; chars and
+	// charGrams are their character sketch and gram count, grams the
+	// scratch charSketch used.
+	kept      [][]string
+	chars     []uint32
+	charGrams int
+	grams     []uint32
 }
 
 // Text is an item's text analysed once, for both learning the feed's
@@ -225,7 +240,7 @@ func SignText(cfg Config, t *Text, bp *Boilerplate) Signature {
 	sig := signPrepared(cfg, p)
 	if t.sign != nil && cap(p.hashes) <= maxKeptSlab {
 		clear(p.numbers) // words of this feed's texts
-		*t.sign = signScratch{hashes: p.hashes[:0], lead: p.lead[:0], numbers: p.numbers[:0]}
+		*t.sign = signScratch{hashes: p.hashes[:0], lead: p.lead[:0], grams: p.grams[:0], numbers: p.numbers[:0], kept: p.kept[:0]}
 	}
 	return sig
 }
@@ -245,6 +260,7 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 	}
 	if t.sign != nil {
 		p.lead, p.numbers = t.sign.lead[:0], t.sign.numbers[:0]
+		p.kept, p.grams = t.sign.kept[:0], t.sign.grams[:0]
 	}
 	if t.sign != nil && cap(t.sign.hashes) >= n {
 		p.hashes = t.sign.hashes[:0]
@@ -266,6 +282,7 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 		}
 	}
 	first := true
+	gramBytes := 0
 	for _, s := range t.segs {
 		if s.drop || bp.learned(s.masked) {
 			continue
@@ -277,6 +294,10 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 			first = false
 		}
 		p.hashes = append(p.hashes, hs...)
+		p.kept = append(p.kept, ws)
+		for _, w := range ws {
+			gramBytes += len(w) + 1
+		}
 		if len(ws) >= 6 && len(p.anchors) < MaxAnchors {
 			p.anchors = append(p.anchors, uint32(seqHash(hs)>>32))
 		}
@@ -288,6 +309,8 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 	if len(p.lead) > cfg.LeadWords {
 		p.lead = p.lead[:cfg.LeadWords]
 	}
+	p.chars, p.charGrams, p.grams = charSketch(p.grams, p.kept, gramBytes, cfg.CharSketchSize)
+	clear(p.kept) // words of this feed's texts
 	return p
 }
 
@@ -343,6 +366,7 @@ func signPrepared(cfg Config, p prepared) Signature {
 	// Sketch: bottom-k of the distinct shingle hashes' high halves.
 	sig.Shingles = len(shingles)
 	sig.Sketch = bottomK(shingles, cfg.SketchSize)
+	sig.Chars, sig.CharGrams = p.chars, p.charGrams
 
 	leadEnd := min(len(shingles), 2*cfg.LeadWords)
 	// 16 bits per lead shingle: a lead has at most 2·LeadWords shingles,

@@ -1,0 +1,218 @@
+package dedupe
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math/rand"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// ocrLookalikes are characters an OCR engine or a hurried retyping
+// confuses.
+var ocrLookalikes = map[rune][]string{
+	'e': {"c", "o"}, 'i': {"l", "1"}, 'n': {"u", "ii"}, 'm': {"rn", "nn"}, 'h': {"b", "li"},
+	's': {"f", "5"}, 'a': {"o", "n"}, 'o': {"0", "c"}, 'l': {"1", "i"}, 't': {"l", "f"},
+	'u': {"n", "ii"}, 'r': {"t", "i"}, 'c': {"e"}, 'd': {"cl"},
+}
+
+// withCharacterErrors returns s with about one character in every
+// 1/rate changed as OCR changes it: a lookalike, a character dropped, a
+// space inserted inside a word or dropped between two, a stray mark.
+func withCharacterErrors(r *rand.Rand, s string, rate float64) string {
+	var b strings.Builder
+	for _, c := range s {
+		if r.Float64() >= rate {
+			b.WriteRune(c)
+			continue
+		}
+		switch x := r.Intn(10); {
+		case x < 6:
+			if subs, ok := ocrLookalikes[c]; ok {
+				b.WriteString(subs[r.Intn(len(subs))])
+			} else {
+				b.WriteRune(c)
+			}
+		case x < 7: // dropped
+		case x < 8:
+			b.WriteRune(c)
+			b.WriteByte(' ')
+		case x < 9:
+			b.WriteRune(c)
+			b.WriteByte(".,'"[r.Intn(3)])
+		default:
+			if c != ' ' {
+				b.WriteRune(c)
+			}
+		}
+	}
+	return b.String()
+}
+
+const ferryStory = `The regional council confirmed on Tuesday that the ferry between the harbour and the northern islands will stop running for six weeks while engineers replace the worn landing ramps. ` +
+	`Islanders who commute to the mainland for work said the closure would force them to take the long road around the bay, adding more than an hour to each journey. ` +
+	`A spokesman for the operator said a replacement bus would run twice each morning and evening, and that season tickets would be extended by the length of the closure. ` +
+	`The ramps were installed when the service opened and have been patched repeatedly since a storm damaged the eastern landing. ` +
+	`Local businesses on the larger island warned that the timing, at the start of the tourist season, could cost them a large part of their summer trade. ` +
+	`The council said the work could not be postponed because inspectors had found cracks in the supports that made the ramps unsafe for heavy vehicles.`
+
+// TestCopiesWithScatteredCharacterErrorsLink: two printings of one story,
+// each read with its own character errors, share too few word shingles
+// to pass as copies, and the character grams join them.
+func TestCopiesWithScatteredCharacterErrorsLink(t *testing.T) {
+	cfg := DefaultConfig()
+	needed, linked := 0, 0
+	const trials = 20
+	for seed := range int64(trials) {
+		r := rand.New(rand.NewSource(seed))
+		a := Sign(cfg, Doc{Title: "Island ferry to stop for six weeks", HTML: withCharacterErrors(r, ferryStory, 0.02)}, nil)
+		b := Sign(cfg, Doc{Title: "Ferry service suspended", HTML: withCharacterErrors(r, ferryStory, 0.02)}, nil)
+		j, c := sketchSimilarity(a.Sketch, b.Sketch, a.Shingles, b.Shingles)
+		if j >= cfg.MinJaccard || c >= cfg.MinContainment {
+			continue // the words alone link these: not what is tested
+		}
+		needed++
+		if v := Compare(cfg, a, b); v.Duplicate {
+			linked++
+		} else {
+			t.Logf("seed %d: word Jaccard %.2f containment %.2f, verdict %+v", seed, j, c, v)
+		}
+	}
+	t.Logf("%d of %d copies the words missed were linked", linked, needed)
+	if needed < trials/2 || linked < needed*3/4 {
+		t.Errorf("%d of %d noisy copies the words missed were linked by their characters (%d trials), want at least 3/4 of half the trials", linked, needed, trials)
+	}
+}
+
+// TestTemplateReportsStayApartOnCharacters: a wire service files the
+// same announcement for every bond issue, with the issuer, the amounts and
+// the dates changed, and two such filings are each read with character
+// errors. The errors cost the words far more than the grams, so the gain
+// rule passes; some figures recur (the year, the coupon's whole part), so
+// the numbers veto passes too. Only the character test's demand that
+// every figure recur keeps the two issues apart.
+func TestTemplateReportsStayApartOnCharacters(t *testing.T) {
+	cfg := DefaultConfig()
+	issue := func(r *rand.Rand, issuer, manager string, amount, day, eighths int) Doc {
+		return Doc{
+			Title: issuer + " issues equity warrant eurobond",
+			HTML: withCharacterErrors(r, fmt.Sprintf(`%s is issuing a %d mln dlr equity warrant eurobond due April %d, 1992 paying an indicated coupon of 2-%d/8 pct and priced at par, lead manager %s said. `+
+				`The issue is guaranteed by a leading bank and the selling concession is 1-1/2 pct, while management and underwriting combined pay 3/4 pct. `+
+				`The warrants are exercisable from the start of next month until shortly before the bonds mature.`, issuer, amount, day, eighths, manager), 0.03),
+		}
+	}
+	posed := 0
+	for seed := range int64(40) {
+		r := rand.New(rand.NewSource(seed))
+		a := Sign(cfg, issue(r, "Tokyo Optical Co Ltd", "Daiwa Europe Ltd", 40, 27, 2), nil)
+		b := Sign(cfg, issue(r, "Showa Aluminium Corp", "Nomura International Ltd", 100, 23, 1), nil)
+		j, c := sketchSimilarity(a.Sketch, b.Sketch, a.Shingles, b.Shingles)
+		cj, _, _ := sketchSample(a.Chars, b.Chars, a.CharGrams, b.CharGrams)
+		agree, ok := numbersAgree(cfg, a, b)
+		if j >= cfg.MinJaccard || c >= cfg.MinContainment || !ok || agree >= 1 ||
+			!(cj >= cfg.MinCharJaccard && cj-j >= cfg.MinCharGain) {
+			continue // not the case tested
+		}
+		posed++
+		if v := Compare(cfg, a, b); v.Duplicate {
+			t.Errorf("seed %d: two bond issues of one template linked (words %.2f, characters %.2f, numbers %.2f): %+v", seed, j, cj, agree, v)
+		}
+	}
+	if posed == 0 {
+		t.Fatal("no seed posed the case tested: words apart, characters and the veto passing")
+	}
+	t.Logf("%d of 40 seeds posed the case", posed)
+}
+
+// TestCharGramsAreTheirWindows: the rolling key of each window equals the
+// window's key computed afresh, across word and call boundaries.
+func TestCharGramsAreTheirWindows(t *testing.T) {
+	words := [][]string{{"ab", "cdéf", "g"}, {"hijklmnop"}, {"q", "r"}}
+	w := gramWindow{limit: 1<<charGramBits - 1}
+	var got []uint32
+	for _, ws := range words {
+		got = charGrams(got, ws, &w)
+	}
+	var joined []string
+	for _, ws := range words {
+		joined = append(joined, ws...)
+	}
+	runes := []rune(strings.Join(joined, " "))
+	var want []uint32
+	for i := 0; i+CharGramRunes <= len(runes); i++ {
+		key := uint64(0)
+		for _, c := range runes[i : i+CharGramRunes] {
+			key = key<<gramRuneBits | uint64(c^c>>gramRuneBits)&(1<<gramRuneBits-1)
+		}
+		want = append(want, gramValue(key))
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("grams %v\nwant %v", got, want)
+	}
+	if w.grams() != len(want) {
+		t.Errorf("grams() = %d, want %d", w.grams(), len(want))
+	}
+}
+
+// TestCharSketchOfEveryScript: the length-based limit keeps enough values
+// whatever the bytes per rune, so a sketch is the k smallest of all grams.
+func TestCharSketchOfEveryScript(t *testing.T) {
+	for name, word := range map[string]string{"latin": "harbour", "cyrillic": "паром", "han": "渡轮停运", "emoji": "🚢⚓🌊"} {
+		var kept [][]string
+		bytes := 0
+		for i := range 400 {
+			w := fmt.Sprintf("%s%d", word, i)
+			kept = append(kept, []string{w})
+			bytes += len(w) + 1
+		}
+		got, n, _ := charSketch(nil, kept, bytes, 64)
+		all, m, _ := charSketch(nil, kept, 0, 64) // no limit
+		if !reflect.DeepEqual(got, all) || n != m {
+			t.Errorf("%s: limited sketch differs from the full one (%d vs %d values of %d grams)", name, len(got), len(all), m)
+		}
+	}
+}
+
+// TestVersion6SignaturesStillDecode: signatures stored before the
+// character grams decode without them and are compared on their words.
+func TestVersion6SignaturesStillDecode(t *testing.T) {
+	cfg := DefaultConfig()
+	s := Sign(cfg, Doc{Title: "Island ferry to stop for six weeks", HTML: ferryStory}, nil)
+	if len(s.Chars) == 0 || s.CharGrams == 0 {
+		t.Fatal("no character grams signed")
+	}
+	b, err := s.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Version 6 is version 7 without the trailing gram count and list.
+	old := s
+	old.Chars, old.CharGrams = nil, 0
+	v6, _ := old.MarshalBinary()
+	v6 = v6[:len(v6)-2] // the empty list's length and the zero count
+	v6[0] = 6
+	var back Signature
+	if err := back.UnmarshalBinary(v6); err != nil {
+		t.Fatalf("version 6: %v", err)
+	}
+	if again, _ := back.MarshalBinary(); !bytes.Equal(again[1:], append(v6[1:], 0, 0)) {
+		t.Errorf("version 6 decoded as %+v, want %+v", back, old)
+	}
+	if v := Compare(cfg, back, s); !v.Duplicate {
+		t.Errorf("a version 6 signature no longer matches its own text: %+v", v)
+	}
+	var lean Signature
+	if err := lean.UnmarshalIndexed(b); err != nil || len(lean.Chars) != 0 {
+		t.Errorf("UnmarshalIndexed of version 7: %v, chars %d", err, len(lean.Chars))
+	}
+	if err := back.UnmarshalBinary(b[:len(b)-1]); err == nil {
+		t.Error("a cut version 7 signature decoded")
+	}
+	// The gram count and list are the last fields.
+	tail := binary.AppendUvarint(nil, uint64(s.CharGrams))
+	if !bytes.Contains(b, tail) {
+		t.Error("gram count not encoded")
+	}
+}
