@@ -1,9 +1,14 @@
 package dedupe
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"net/url"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -20,6 +25,87 @@ type LabeledItem struct {
 	Cluster   string    `json:"cluster"`
 	Original  bool      `json:"original"`
 	GUID      string    `json:"guid"`
+}
+
+// UnmarshalJSON reads a corpus line leniently, as corpora come from many
+// tools: id and cluster may be numbers; published may be RFC 3339 (with
+// or without a zone), RFC 1123 as in RSS, a date alone, Unix seconds, or
+// missing, null or empty (then the item counts as published when it
+// arrives, as the aggregator dates an undated item by when it first sees
+// it). Anything else is an error naming the value.
+func (it *LabeledItem) UnmarshalJSON(b []byte) error {
+	type plain LabeledItem
+	var raw struct {
+		plain
+		ID        json.RawMessage `json:"id"`
+		Cluster   json.RawMessage `json:"cluster"`
+		Published json.RawMessage `json:"published"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*it = LabeledItem(raw.plain)
+	var err error
+	if it.ID, err = stringOrNumber(raw.ID); err != nil {
+		return fmt.Errorf("id: %w", err)
+	}
+	if it.Cluster, err = stringOrNumber(raw.Cluster); err != nil {
+		return fmt.Errorf("cluster: %w", err)
+	}
+	if it.Published, err = lenientTime(raw.Published); err != nil {
+		return fmt.Errorf("published: %w", err)
+	}
+	return nil
+}
+
+func stringOrNumber(raw json.RawMessage) (string, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", nil
+	}
+	if raw[0] == '"' {
+		var s string
+		err := json.Unmarshal(raw, &s)
+		return s, err
+	}
+	var n json.Number
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return "", fmt.Errorf("%s is neither a string nor a number", raw)
+	}
+	return n.String(), nil
+}
+
+// corpusTimeLayouts are the date forms lenientTime reads, in order.
+var corpusTimeLayouts = []string{
+	time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05",
+	time.RFC1123Z, time.RFC1123, "Mon, 2 Jan 2006 15:04:05 -0700", "Mon, 2 Jan 2006 15:04:05 MST", "2006-01-02",
+}
+
+func lenientTime(raw json.RawMessage) (time.Time, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return time.Time{}, nil
+	}
+	if raw[0] != '"' {
+		secs, err := strconv.ParseFloat(string(raw), 64)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("%s is not a date", raw)
+		}
+		return time.Unix(0, int64(secs*1e9)).UTC(), nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return time.Time{}, err
+	}
+	if s = strings.TrimSpace(s); s == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range corpusTimeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date in a known form (RFC 3339, RFC 1123, YYYY-MM-DD or Unix seconds)", s)
 }
 
 // Order is an arrival order for Evaluate.
@@ -78,13 +164,22 @@ func Evaluate(cfg Config, items []LabeledItem, order Order) Report {
 	x := NewIndex(cfg)
 	st := NewMemState()
 	models := map[string]*Boilerplate{}
+	// Undated items arrive after the newest dated one, a second apart.
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, it := range items {
+		if it.Published.After(base) {
+			base = it.Published
+		}
+	}
 	for n, i := range idx {
 		it := items[i]
 		id := uint64(i + 1)
 		site := ""
 		if u, err := url.Parse(it.URL); err == nil {
 			site = u.Hostname()
+		}
+		if site == "" {
+			site = it.Feed // no URL: the feed is the best guess at the site
 		}
 		doc := Doc{Title: it.Title, HTML: it.Content, URL: it.URL, FeedSite: site}
 		bp := models[it.Feed]
@@ -96,6 +191,9 @@ func Evaluate(cfg Config, items []LabeledItem, order Order) Report {
 		bp.ObserveText(text)
 		sig := SignText(cfg, text, bp)
 		m := Member{Site: site, URL: it.URL, Credits: sig.Credits, Published: it.Published, FirstSeen: base.Add(time.Duration(n) * time.Second)}
+		if m.Published.IsZero() {
+			m.Published = m.FirstSeen // as the aggregator dates an undated item
+		}
 		st.Put(id, sig, m)
 		d := LinkItem(cfg, x, st, id, sig, m, 0)
 		st.Apply(d)

@@ -1,0 +1,59 @@
+package dedupe
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestCorpusLinesAreReadLeniently: corpora come from many tools, so a line
+// with numeric ids, RSS or bare dates, or no date at all is read, and a
+// date in no known form is an error that names it.
+func TestCorpusLinesAreReadLeniently(t *testing.T) {
+	want := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		line      string
+		id, clust string
+		published time.Time
+	}{
+		{`{"id":"a","cluster":"c1","published":"2026-11-20T12:00:00Z"}`, "a", "c1", want},
+		{`{"id":17,"cluster":3,"published":"Fri, 20 Nov 2026 12:00:00 +0000"}`, "17", "3", want},
+		{`{"id":"b","cluster":"c","published":"2026-11-20 12:00:00"}`, "b", "c", want},
+		{`{"id":"b","cluster":"c","published":"2026-11-20T14:00:00+02:00"}`, "b", "c", want},
+		{`{"id":"b","cluster":"c","published":1795176000}`, "b", "c", want},
+		{`{"id":"b","cluster":"c","published":"2026-11-20"}`, "b", "c", want.Truncate(24 * time.Hour)},
+		{`{"id":"b","cluster":"c","published":""}`, "b", "c", time.Time{}},
+		{`{"id":"b","cluster":"c","published":null}`, "b", "c", time.Time{}},
+		{`{"id":"b","cluster":"c"}`, "b", "c", time.Time{}},
+	} {
+		var it LabeledItem
+		if err := json.Unmarshal([]byte(tc.line), &it); err != nil {
+			t.Errorf("%s: %v", tc.line, err)
+			continue
+		}
+		if it.ID != tc.id || it.Cluster != tc.clust || !it.Published.Equal(tc.published) {
+			t.Errorf("%s: id %q cluster %q published %v, want %q %q %v", tc.line, it.ID, it.Cluster, it.Published, tc.id, tc.clust, tc.published)
+		}
+	}
+	var it LabeledItem
+	err := json.Unmarshal([]byte(`{"id":"x","published":"next Tuesday"}`), &it)
+	if err == nil || !strings.Contains(err.Error(), "next Tuesday") {
+		t.Errorf("an unreadable date gave %v, want an error naming it", err)
+	}
+}
+
+// TestUndatedCorpusStillLinks: items without dates count as published
+// when they arrive, as the aggregator dates them, so copies in an undated
+// corpus link instead of lying "days apart" from the dated zero time.
+func TestUndatedCorpusStillLinks(t *testing.T) {
+	story := `Glenn Hoddle has been unveiled as the new Wolves manager. The former England coach has been given a six-month contract to succeed Dave Jones, who was sacked after the club's poor start to the season, and will work alongside the caretaker Stuart Gray.`
+	items := []LabeledItem{
+		{ID: "1", Feed: "a", Title: "Wolves appoint Hoddle", Content: story, Cluster: "x", Original: true},
+		{ID: "2", Feed: "b", Title: "Wolves appoint Hoddle as manager", Content: "TRENDING NEWS " + story + " Share:", Cluster: "x"},
+		{ID: "3", Feed: "c", Title: "Wolves appoint Hoddle", Content: story, Cluster: "x", Published: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)},
+	}
+	if r := Evaluate(DefaultConfig(), items, ByPublished); r.Recall != 1 {
+		t.Errorf("undated copies: recall %.2f (%d of %d pairs), want 1", r.Recall, r.TruePairs, r.LabelPairs)
+	}
+}
