@@ -65,9 +65,10 @@ func Compare(cfg Config, a, b Signature) Verdict {
 //     template reports (market figures, bond issues) repeat their wording
 //     around new figures, and characters alone would join two of them
 //     read with errors;
-//   - the sketches must overlap in at least minCharSample values below
-//     their common threshold: a short text against a long one shares few
-//     sampled grams, and those few are the commonest ("of the").
+//   - the estimate must rest on at least minCharSample sampled grams of
+//     each text below the sketches' common threshold: against a long
+//     text a short one keeps few grams there, and the few it shares are
+//     the commonest ("of the").
 //
 // There is no containment test on characters: seven-character grams of
 // common words ("said th", "ing the") make any English text largely
