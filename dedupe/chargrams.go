@@ -21,8 +21,8 @@ const CharGramRunes = 7
 // gramRuneBits is how many bits of each rune a gram's key keeps: seven
 // runes of 9 bits fill a 63-bit word, so a window is a shift and an xor
 // away from the next, with no multiplication in the chain from rune to
-// rune. 9 bits keep ASCII, Latin-1 and any one 512-rune block of a
-// script distinct; runes further apart can share their 9 bits, which makes
+// rune. 9 bits keep ASCII, Latin-1 and any one aligned 512-rune block of
+// a script distinct; runes further apart can share their 9 bits, which makes
 // two grams alike only if all seven of their runes do.
 const gramRuneBits = 9
 
@@ -122,8 +122,5 @@ func smallestDistinct(vs []uint32, limit uint32, k int) []uint32 {
 	if len(vs) > 0 && len(vs) <= 1<<15 {
 		return bucketSorted(vs, limit, k)
 	}
-	out := slices.Clone(vs)
-	slices.Sort(out)
-	out = slices.Compact(out)
-	return slices.Clip(out[:min(len(out), k)])
+	return sortedDistinct(slices.Clone(vs), k) // vs is the caller's scratch
 }

@@ -80,7 +80,8 @@ func TestSignatureRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		if back.SimHash != s.SimHash || !slices.Equal(back.Sketch, s.Sketch) || !slices.Equal(back.Anchors, s.Anchors) ||
-			!slices.Equal(back.Credits, s.Credits) || back.Words != s.Words {
+			!slices.Equal(back.Credits, s.Credits) || back.Words != s.Words ||
+			!slices.Equal(back.Chars, s.Chars) || back.CharGrams != s.CharGrams || len(s.Chars) == 0 {
 			t.Errorf("round trip changed the signature")
 		}
 		if len(b) > 1024 {

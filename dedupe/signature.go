@@ -428,9 +428,15 @@ func bottomK(hs []uint64, k int) []uint32 {
 	for _, h := range hs {
 		top = append(top, uint32(h>>32))
 	}
-	slices.Sort(top)
-	top = slices.Compact(top)
-	return slices.Clip(top[:min(len(top), k)])
+	return sortedDistinct(top, k)
+}
+
+// sortedDistinct sorts vs in place and returns its k smallest distinct
+// values.
+func sortedDistinct(vs []uint32, k int) []uint32 {
+	slices.Sort(vs)
+	vs = slices.Compact(vs)
+	return slices.Clip(vs[:min(len(vs), k)])
 }
 
 // bucketSorted returns up to k smallest distinct values of vs (all at most
