@@ -56,6 +56,11 @@ type Config struct {
 	// figures" item; an evergreen text). Re-filings come within hours, and
 	// reprint sites copy within days.
 	MaxGapSameSite, MaxGapCrossSite time.Duration
+	// MinFarJaccard: items further apart than the gaps are still linked
+	// when one is a near-verbatim copy of the other: Jaccard at least this
+	// and every figure of the one stating fewer repeated (see farCopy).
+	// 0 turns it off.
+	MinFarJaccard float64
 
 	// TimeTolerance: publish times closer than this are treated as equal
 	// when choosing the original (clock skew between publishers).
@@ -89,6 +94,7 @@ func DefaultConfig() Config {
 		TimeTolerance:        2 * time.Minute,
 		MaxGapSameSite:       96 * time.Hour,
 		MaxGapCrossSite:      7 * 24 * time.Hour,
+		MinFarJaccard:        0.8,
 		BoilerMinItems:       3,
 		BoilerMinShare:       0.2,
 		BoilerMaxSegments:    1024,
@@ -104,7 +110,7 @@ func (c Config) Validate() error {
 	if c.LeadWords < 4 || c.SketchSize < 8 || c.CharSketchSize < 8 || c.TeaserWords < 1 {
 		errs = append(errs, errors.New("LeadWords >= 4, SketchSize >= 8, CharSketchSize >= 8 and TeaserWords >= 1 are required"))
 	}
-	for _, f := range []float64{c.MinJaccard, c.MinContainment, c.MinCharJaccard, c.MinCharGain, c.MinLeadContainment, c.MinTitleOverlap, c.MinNumberAgreement, c.BoilerMinShare} {
+	for _, f := range []float64{c.MinJaccard, c.MinContainment, c.MinCharJaccard, c.MinCharGain, c.MinLeadContainment, c.MinTitleOverlap, c.MinNumberAgreement, c.MinFarJaccard, c.BoilerMinShare} {
 		if f < 0 || f > 1 {
 			errs = append(errs, fmt.Errorf("threshold %v: must be within [0,1]", f))
 		}

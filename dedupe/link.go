@@ -53,15 +53,36 @@ const (
 	ScopeOff      = "off"      // never link items of this category
 )
 
-// linkable reports whether items of members a and b may be linked at all.
-func linkable(cfg Config, a, b Member) bool {
+// linkable reports whether items of members a and b may be linked given
+// the verdict v on their signatures sa and sb: deduplication must be on
+// for both and their scopes must meet, and they must have been published
+// within the gaps of one story, unless v says one is a near-verbatim copy
+// of the other (farCopy).
+func linkable(cfg Config, a, b Member, sa, sb Signature, v Verdict) bool {
 	if a.Policy == "off" || b.Policy == "off" || a.Scope == ScopeOff || b.Scope == ScopeOff {
 		return false
 	}
 	if (a.Scope == ScopeCategory || b.Scope == ScopeCategory) && a.Category != b.Category {
 		return false
 	}
-	return !tooFarApart(cfg, a, b)
+	return !tooFarApart(cfg, a, b) || farCopy(cfg, sa, sb, v)
+}
+
+// farCopy reports whether a verdict links two items however far apart
+// they were published: a copy that repeats nearly all of the other's
+// wording (Jaccard at least MinFarJaccard, on words or on character
+// grams) and every figure of the one stating fewer. The gaps stand against
+// recurring template stories, which come days or weeks apart with the same
+// wording around new figures; a reprint site republishing an old story, a
+// paper reprinting another's article weeks later, or a feed bringing back
+// an evergreen text repeats the figures too, and it is the same text the
+// reader has already seen.
+func farCopy(cfg Config, a, b Signature, v Verdict) bool {
+	if cfg.MinFarJaccard <= 0 || !v.Duplicate || v.Reason != "simhash" || v.Score < cfg.MinFarJaccard {
+		return false
+	}
+	agree, _ := numbersAgree(cfg, a, b)
+	return agree == 1
 }
 
 // LinkItem decides the cluster of a new item id (already signed, not yet
@@ -85,12 +106,16 @@ func LinkItem(cfg Config, x *Index, st State, id uint64, sig Signature, m Member
 	if sameURL != 0 && sameURL != id {
 		cm, okm := st.Member(sameURL)
 		cs, oks := st.Signature(sameURL)
+		var cv Verdict
+		if oks {
+			cv = Compare(cfg, sig, cs)
+		}
 		switch {
-		case !okm || !linkable(cfg, m, cm):
+		case !okm || !linkable(cfg, m, cm, sig, cs, cv):
 		case ownsURL(m) || ownsURL(cm) || siteDomain(m.Site) == siteDomain(cm.Site):
 			best, bestV = sameURL, Verdict{Duplicate: true, Reason: "same-url", Distance: -1, Score: 1}
-		case oks && Compare(cfg, sig, cs).Duplicate:
-			best, bestV = sameURL, Compare(cfg, sig, cs)
+		case cv.Duplicate:
+			best, bestV = sameURL, cv
 		default:
 			alone.Refused = "same URL as item " + itoa(sameURL) + " but neither feed is the URL's site and the contents differ"
 		}
@@ -116,7 +141,7 @@ func LinkItem(cfg Config, x *Index, st State, id uint64, sig Signature, m Member
 				continue
 			}
 			cm, ok := st.Member(c)
-			if !ok || !linkable(cfg, m, cm) {
+			if !ok || !linkable(cfg, m, cm, sig, cs, v) {
 				continue
 			}
 			if r := st.Root(c); !slices.Contains(roots, r) && len(roots) < maxMerge && mergeable(cfg, st, roots, r) {

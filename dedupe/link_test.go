@@ -198,3 +198,62 @@ func TestLinkPostsOfOneTemplateStayApart(t *testing.T) {
 		}
 	}
 }
+
+// TestReprintWeeksLaterLinks: a site that reprints a story word for word
+// five weeks after it ran is showing the reader a text already seen, so
+// the gaps between one story's items do not keep them apart; a teaser of
+// it that late (containment, not a near-verbatim copy) and a template
+// instance with new figures a month later still stay apart.
+func TestReprintWeeksLaterLinks(t *testing.T) {
+	cfg := DefaultConfig()
+	p := mergeParas
+	orig := Doc{Title: "Reservoir at forty-year low", HTML: paras(p...), URL: "https://water.example/news/reservoir", FeedSite: "https://water.example/"}
+	reprint := Doc{Title: "Reservoir at forty-year low", HTML: paras(p...) + "<p>Share this story.</p>", URL: "https://reprints.example/reservoir", FeedSite: "https://reprints.example/"}
+	teaser := Doc{Title: "Reservoir at forty-year low", HTML: paras(p[0], p[1], "Read more"), URL: "https://teasers.example/reservoir", FeedSite: "https://teasers.example/"}
+	t0 := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
+	late, teased := t0.Add(35*24*time.Hour), t0.Add(20*24*time.Hour) // the teaser is far from both
+	if d := cfg.MaxGapCrossSite; late.Sub(t0) <= d {
+		t.Fatalf("the reprint is within the cross-site gap %v: the test no longer tests it", d)
+	}
+	for _, order := range []string{"original first", "reprint first"} {
+		docs, pubs := []Doc{orig, reprint, teaser}, []time.Time{t0, late, teased}
+		if order == "reprint first" {
+			docs, pubs = []Doc{reprint, teaser, orig}, []time.Time{late, teased, t0}
+		}
+		st := ingest(t, cfg, docs, pubs)
+		origID, reprintID, teaserID := uint64(1), uint64(2), uint64(3)
+		if order == "reprint first" {
+			origID, reprintID, teaserID = 3, 1, 2
+		}
+		if st.Root(reprintID) != origID {
+			t.Errorf("%s: the reprint's root is %d, want the original %d", order, st.Root(reprintID), origID)
+		}
+		if st.Root(teaserID) == origID {
+			t.Errorf("%s: a teaser five weeks late was linked: the far-apart rule accepts more than near-verbatim copies", order)
+		}
+	}
+
+	// Without the rule the reprint stays apart: what the test above proves
+	// is the rule, not a gap wider than thought.
+	off := cfg
+	off.MinFarJaccard = 0
+	if st := ingest(t, off, []Doc{orig, reprint}, []time.Time{t0, late}); st.Root(2) == 1 {
+		t.Errorf("with MinFarJaccard 0 the reprint five weeks late was still linked")
+	}
+
+	// A template story a month later, its wording unchanged around new
+	// figures, is a new story.
+	body := func(amount, rate string) string {
+		return paras("The Federal Reserve entered the government securities market to arrange "+amount+" of customer repurchase agreements, a Fed spokesman said.",
+			"Dealers said Federal funds were trading at "+rate+" when the Fed began its temporary and indirect supply of reserves to the banking system.",
+			"Economists said the move was intended to offset the drain on reserves expected from the Treasury's tax receipts this week.")
+	}
+	a := Doc{Title: "Fed adds reserves via customer repurchases", HTML: body("2 billion dlrs", "6 pct"), URL: "https://wire.example/a", FeedSite: "https://wire.example/"}
+	b := Doc{Title: "Fed adds reserves via customer repurchases", HTML: body("2 billion dlrs", "7 pct"), URL: "https://wire.example/b", FeedSite: "https://wire.example/"}
+	if v := Compare(cfg, Sign(cfg, a, nil), Sign(cfg, b, nil)); !v.Duplicate || v.Score < cfg.MinFarJaccard {
+		t.Fatalf("template pair verdict %+v: only a near-verbatim pair tests the figures guard", v)
+	}
+	if st := ingest(t, cfg, []Doc{a, b}, []time.Time{t0, t0.Add(30 * 24 * time.Hour)}); st.Root(2) == 1 {
+		t.Errorf("a template instance with a new figure a month later was linked")
+	}
+}
