@@ -137,6 +137,42 @@ func TestSameURLHijack(t *testing.T) {
 	})
 }
 
+// TestLinkPostsOfOneArticleFold: link aggregators (Hacker News, Lobsters)
+// posting the same article carry its title and URL and, for text, a link
+// to their discussion; neither is the article's site, and there is no
+// content to compare. One story to their reader: the later post is a copy
+// of the earlier. Two posts of one URL under different headlines stay
+// apart.
+func TestLinkPostsOfOneArticleFold(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	fs := newFeedServer(t)
+	fs.set("/hn", "https://news.ycombinator.com/",
+		item{"https://news.ycombinator.com/item?id=1", "The unreasonable effectiveness of plain text", "https://blog.example/plain-text", t09,
+			`<a href="https://news.ycombinator.com/item?id=1">Comments</a>`},
+		item{"https://news.ycombinator.com/item?id=2", "Show HN: A tiny static site generator", "https://code.example/", t09,
+			`<a href="https://news.ycombinator.com/item?id=2">Comments</a>`})
+	fs.set("/lobsters", "https://lobste.rs/",
+		item{"https://lobste.rs/s/abc", "The Unreasonable Effectiveness of Plain Text", "https://blog.example/plain-text?utm_source=lobsters", t10,
+			`<p><a href="https://lobste.rs/s/abc/the_unreasonable">Comments</a></p>`},
+		item{"https://lobste.rs/s/def", "Why we moved our builds off the cloud", "https://code.example/", t10,
+			`<p><a href="https://lobste.rs/s/def/why_we_moved">Comments</a></p>`})
+	a, db := newTestAggregator(t, func() time.Time { return now })
+	subscribe(t, db, fs.URL+"/lobsters")
+	subscribe(t, db, fs.URL+"/hn")
+	a.Poll(context.Background(), true, nil)
+	got := canonical(t, db)
+	if cs := got["https://blog.example/plain-text"]; len(cs) != 1 || cs[0] != "https://blog.example/plain-text?utm_source=lobsters (same-url)" {
+		t.Errorf("the two posts of one article were not folded under the earlier: %v", got)
+	}
+	n := 0
+	db.View(func(tx *store.Tx) error {
+		return tx.Items(store.ItemQuery{}, func(store.Item) bool { n++; return true })
+	})
+	if n != 3 {
+		t.Errorf("%d canonical items (%v), want 3: the article once and the two posts of code.example under different headlines apart", n, got)
+	}
+}
+
 func TestSameURLCopyMakesTheURLsSiteOriginal(t *testing.T) {
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	fs := newFeedServer(t)

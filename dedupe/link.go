@@ -85,14 +85,32 @@ func farCopy(cfg Config, a, b Signature, v Verdict) bool {
 	return agree == 1
 }
 
+// maxLinkPostWords is the most words an item may have and still be a
+// link post: a link aggregator's entry that carries the article's title and
+// URL, and for text only a pointer to its discussion ("Comments",
+// "submitted by … [link] [comments]").
+const maxLinkPostWords = 12
+
+// linkPosts reports whether two items with one URL, neither on that URL's
+// site, are link posts of one article: both carry next to no text of their
+// own and their headlines agree (MinTitleOverlap). Hacker News, Lobsters
+// and a subreddit posting the same article are one story to their reader,
+// and there is no content to compare. Neither can hide the article's own
+// item, whose site owns the URL (see LinkItem).
+func linkPosts(cfg Config, a, b Signature) bool {
+	return a.Words <= maxLinkPostWords && b.Words <= maxLinkPostWords &&
+		titleOverlap(a.Title, b.Title) >= cfg.MinTitleOverlap
+}
+
 // LinkItem decides the cluster of a new item id (already signed, not yet
 // in the index): it verifies the index's candidates, joins the cluster of
 // the best match, and re-chooses that cluster's original, which re-links
 // every copy when the new item is the true original. sameURL, when
 // non-zero, is a stored item with the same normalised URL: a match without
 // verification if the URL belongs to one of the two items' sites (or the
-// two are from one site), else only if their contents agree too — a feed
-// cannot hide another site's story by claiming its URL.
+// two are from one site), else only if their contents agree too or both are
+// link posts of the article (linkPosts) — a feed cannot hide another
+// site's story by claiming its URL.
 func LinkItem(cfg Config, x *Index, st State, id uint64, sig Signature, m Member, sameURL uint64) Decision {
 	m.ID = id
 	alone := Decision{Root: id}
@@ -116,6 +134,8 @@ func LinkItem(cfg Config, x *Index, st State, id uint64, sig Signature, m Member
 			best, bestV = sameURL, Verdict{Duplicate: true, Reason: "same-url", Distance: -1, Score: 1}
 		case cv.Duplicate:
 			best, bestV = sameURL, cv
+		case oks && linkPosts(cfg, sig, cs):
+			best, bestV = sameURL, Verdict{Duplicate: true, Reason: "same-url", Distance: -1, Score: titleOverlap(sig.Title, cs.Title)}
 		default:
 			alone.Refused = "same URL as item " + itoa(sameURL) + " but neither feed is the URL's site and the contents differ"
 		}
