@@ -201,14 +201,23 @@ func generalBoilerplate(raw string, ws []string) bool {
 	case "anzeige", "werbung", "publicité", "publicidad", "pubblicità", "publicidade", "advertentie", "реклама",
 		"quelle", "fuente", "fonte", "bron", "источник", "bild", "foto", "fotos", "crédit", "crédito",
 		"teilen", "partager", "compartir", "condividi", "partilhar", "compartilhar", "delen", "поделиться",
-		"abonnieren", "abonnez", "suscríbete", "iscriviti", "assine", "abonneer", "подписывайтесь", "weiterlesen":
+		"abonnieren", "abonnez", "suscríbete", "iscriviti", "assine", "abonneer", "подписывайтесь", "weiterlesen",
+		// Finnish, Swedish, Norwegian and Danish.
+		"mainos", "annons", "annonse", "annonce", "lähde", "källa", "kilde", "kuva", "jaa", "dela",
+		"tilaa", "prenumerera", "abonner":
 		return true
-	case "lesen", "lire", "leer", "leggi", "lees", "ler", "читайте", "siehe", "voir", "ver", "mehr":
+	case "lesen", "lire", "leer", "leggi", "lees", "ler", "читайте", "siehe", "voir", "ver", "mehr",
+		"lue", "läs", "les", "læs":
 		// "Lesen Sie auch", "Lire aussi", "Leer más", "Leggi anche",
-		// "Lees meer", "Читайте также", "Mehr zum Thema"…
+		// "Lees meer", "Читайте также", "Mehr zum Thema", "Lue myös",
+		// "Läs mer", "Les også", "Læs mere"… ("les" alone is French's
+		// article: only with a Norwegian second word.)
 		switch second {
-		case "sie", "mehr", "auch", "aussi", "la", "plus", "más", "mas", "también", "anche", "tutto", "meer", "ook", "mais", "também", "также", "zum", "dazu", "":
+		case "sie", "mehr", "auch", "aussi", "la", "plus", "más", "mas", "también", "anche", "tutto", "meer", "ook", "mais", "também", "также", "zum", "dazu",
+			"lisää", "myös", "mer", "också", "även", "også", "mere":
 			return true
+		case "":
+			return first != "les"
 		}
 	case "à":
 		return second == "lire" // "À lire aussi"
@@ -235,6 +244,8 @@ var navWords = map[string]bool{
 	"actualités": true, "accueil": true, "laccueil": true, "retour": true, "à": true,
 	"noticias": true, "inicio": true, "portada": true, "volver": true, "a": true, "al": true, "la": true,
 	"notizie": true, "torna": true, "nieuws": true, "terug": true, "новости": true, "назад": true,
+	"uutiset": true, "etusivu": true, "etusivulle": true, "takaisin": true, "till": true, "nyheter": true, "startsida": true,
+	"tillbaka": true, "forside": true, "tilbake": true, "tilbage": true, "nyheder": true,
 }
 
 func navOnly(ws []string) bool {
@@ -332,6 +343,15 @@ func creditPhrase(ws []string) bool {
 			}
 		case "права": // все права защищены
 			if next == "защищены" {
+				return true
+			}
+		case "oikeudet": // kaikki oikeudet pidätetään
+			if next == "pidätetään" {
+				return true
+			}
+		case "rättigheter", "rettigheter", "rettigheder": // alla rättigheter förbehållna, alle rettigheter reservert, alle rettigheder forbeholdes
+			switch next {
+			case "förbehållna", "forbeholdt", "reservert", "forbeholdes":
 				return true
 			}
 		case "for":

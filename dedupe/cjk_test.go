@@ -122,6 +122,8 @@ func TestSiteChromeInOtherLanguagesIsDropped(t *testing.T) {
 		{"ACTUALITÉS Retour à l'accueil", "Source : lemonde.fr</p><p>Publicité : 01 23 45 67 89</p><p>Partager : Facebook Twitter</p><p>À lire aussi : Météo | Sports</p><p>Tous droits réservés."},
 		{"NOTICIAS Volver a inicio", "Fuente: elpais.com</p><p>Publicidad: 900 123 456</p><p>Compartir: Facebook Twitter</p><p>Leer más: Tiempo | Deportes</p><p>Todos los derechos reservados."},
 		{"TRENDING NEWS Back to news", "@Source: mirror.co.uk</p><p>Advertisement: 0800 123456</p><p>Share: Facebook Twitter</p><p>Read more: Weather | Sports"},
+		{"UUTISET Takaisin etusivulle", "Lähde: yle.fi</p><p>Mainos: 0800 123 456</p><p>Jaa: Facebook Twitter</p><p>Lue myös: Sää | Urheilu</p><p>© 2026 Paikallislehti. Kaikki oikeudet pidätetään."},
+		{"NYHETER Tillbaka till startsida", "Källa: svt.se</p><p>Annons: 020 123 456</p><p>Dela: Facebook Twitter</p><p>Läs mer: Väder | Sport</p><p>Alla rättigheter förbehållna."},
 	} {
 		r := Sign(cfg, Doc{Title: "T", HTML: "<p>" + wrap[0] + "</p>" + body + "<p>" + wrap[1] + "</p>", URL: "https://b.example/1", FeedSite: "https://b.example/"}, nil)
 		if v := Compare(cfg, orig, r); v.Score != 1 || r.Words != orig.Words {

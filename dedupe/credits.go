@@ -20,6 +20,7 @@ var creditMarkers = []string{
 	// no-break one) before the colon; Chinese and Japanese write a
 	// full-width colon.
 	"source :", "sources :", "source\u00a0:", "source\u202f:", "quelle:", "fuente:", "fonte:", "bron:", "источник:",
+	"lähde:", "källa:", "kilde:", // Finnish, Swedish, Norwegian and Danish
 	"来源：", "来源:", "出典：", "出典:", "출처:", "출처 :",
 }
 
@@ -68,8 +69,8 @@ func creditsOf(doc Doc, ex extracted) []string {
 
 // creditFragments: every credit marker contains one of them ("Source",
 // "published", "appeared", "courtesy", "credit", "reprinted", "read the";
-// "Quelle:", "Fuente:", "Fonte:", "Bron:", "Источник:" and the Chinese,
-// Japanese and Korean words for source). at is where in the fragment its
+// "Quelle:", "Fuente:", "Fonte:", "Bron:", "Источник:", "Lähde:", "Källa:",
+// "Kilde:" and the Chinese, Japanese and Korean words for source). at is where in the fragment its
 // rarest byte pair sits: mayCredit looks for that pair.
 var creditFragments = [...]struct {
 	s  string
@@ -82,7 +83,8 @@ var creditFragments = [...]struct {
 	{"credit", 0},  // "cr"
 	{"eprint", 0},  // "ep"
 	{"ead the", 1}, // "ad"
-	{"e:", 0},      // quelle:, fuente:, fonte:
+	{"e:", 0},      // quelle:, fuente:, fonte:, lähde:, kilde:
+	{"a:", 0},      // källa:
 	{"on:", 1},     // "n:" of bron:
 	{"к:", 1},      // the last byte of к and the colon
 	{"来源", 4},      // the last two bytes of 源
