@@ -31,22 +31,47 @@ const (
 
 // normalizeItems turns gofeed items into store items. Entries whose key was
 // already seen earlier in the same document are dropped: the first wins.
+//
+// A GUID that several entries with different links share in one document
+// identifies none of them: some feeds give every entry the channel's
+// address, or a CMS repeats one id. Keyed by it, all but the first story
+// would be dropped on every poll (and the next poll's first would
+// overwrite the stored one), so those entries are keyed by their links.
 func normalizeItems(f *gofeed.Feed, feedURL string, now time.Time) []store.Item {
 	out := make([]store.Item, 0, len(f.Items))
-	seen := make(map[string]bool, len(f.Items))
-	base := feedURL
+	byGUID := make(map[string]int, len(f.Items)) // key -> index in out of its first entry
+	var shared map[string]bool                   // GUIDs of entries with different links
 	for _, gi := range f.Items {
 		if gi == nil {
 			continue
 		}
-		it := normalizeItem(gi, base, now)
-		if seen[it.Key] {
-			continue
+		it := normalizeItem(gi, feedURL, now)
+		if i, ok := byGUID[it.Key]; ok && it.URL != "" && out[i].URL != "" && it.URL != out[i].URL && it.Key == strings.TrimSpace(gi.GUID) {
+			if shared == nil {
+				shared = map[string]bool{}
+			}
+			shared[it.Key] = true
+		} else if !ok {
+			byGUID[it.Key] = len(out)
 		}
-		seen[it.Key] = true
 		out = append(out, it)
 	}
-	return out
+	if shared != nil {
+		for i := range out {
+			if shared[out[i].Key] && out[i].URL != "" {
+				out[i].Key = out[i].URL
+			}
+		}
+	}
+	seen := make(map[string]bool, len(out))
+	kept := out[:0]
+	for _, it := range out {
+		if !seen[it.Key] {
+			seen[it.Key] = true
+			kept = append(kept, it)
+		}
+	}
+	return kept
 }
 
 func normalizeItem(gi *gofeed.Item, feedURL string, now time.Time) store.Item {

@@ -372,3 +372,35 @@ func TestLateOriginalJoinsSeparateCopies(t *testing.T) {
 		t.Errorf("database check after the merge: %v", err)
 	}
 }
+
+// TestSharedGUIDDoesNotDropStories: a feed that gives every entry the same
+// GUID (its home page) still delivers every story, each once: keyed by
+// that GUID, all but the first were dropped on every poll. A repeated
+// entry (same GUID, same link) is still one item, and polling again adds
+// nothing.
+func TestSharedGUIDDoesNotDropStories(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	fs := newFeedServer(t)
+	const home = "https://broken.example/"
+	fs.set("/broken", home,
+		item{home, "Harbour to close for repairs", home + "harbour", t11, review},
+		item{home, "School term to start late", home + "school", t10, spam},
+		item{home, "School term to start late", home + "school", t10, spam},
+		item{home, "Lottery winner found", home + "lottery", t09, lottery})
+	a, db := newTestAggregator(t, func() time.Time { return now })
+	subscribe(t, db, fs.URL+"/broken")
+	s, err := a.Poll(context.Background(), true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.NewItems != 3 {
+		t.Errorf("first poll stored %d new items, want 3 (one per story)", s.NewItems)
+	}
+	if got := canonical(t, db); len(got) != 3 {
+		t.Errorf("canonical = %v, want the three stories", got)
+	}
+	// The server sends no validators: the body is parsed again.
+	if s, _ := a.Poll(context.Background(), true, nil); s.NewItems != 0 || s.Updated != 0 {
+		t.Errorf("second poll: %d new, %d updated, want nothing", s.NewItems, s.Updated)
+	}
+}
