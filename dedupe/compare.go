@@ -10,6 +10,8 @@ type Verdict struct {
 	Reason   string
 	Distance int     // Hamming distance of the body fingerprints
 	Score    float64 // the verification measure that decided (Jaccard or containment)
+	// Chars: the character grams decided (compareChars), not the words.
+	Chars bool
 }
 
 // Compare verifies whether two items are the same story. The fingerprint
@@ -90,7 +92,7 @@ func compareChars(cfg Config, a, b Signature, j float64) (Verdict, bool) {
 	if n < minCharSample || cj < cfg.MinCharJaccard || cj-j < cfg.MinCharGain {
 		return v, false
 	}
-	v.Duplicate, v.Reason, v.Score = true, "simhash", cj
+	v.Duplicate, v.Reason, v.Score, v.Chars = true, "simhash", cj, true
 	return v, true
 }
 

@@ -59,8 +59,10 @@ type Config struct {
 	// MinFarJaccard: items further apart than the gaps are still linked
 	// when one is a near-verbatim copy of the other: Jaccard at least this
 	// and every figure of the one stating fewer repeated (see farCopy).
-	// 0 turns it off.
-	MinFarJaccard float64
+	// 0 turns it off. MinFarCharJaccard is the same for a copy read with
+	// character errors: the character test (MinCharJaccard) at this
+	// higher threshold.
+	MinFarJaccard, MinFarCharJaccard float64
 
 	// TimeTolerance: publish times closer than this are treated as equal
 	// when choosing the original (clock skew between publishers).
@@ -95,6 +97,7 @@ func DefaultConfig() Config {
 		MaxGapSameSite:       96 * time.Hour,
 		MaxGapCrossSite:      7 * 24 * time.Hour,
 		MinFarJaccard:        0.8,
+		MinFarCharJaccard:    0.55,
 		BoilerMinItems:       3,
 		BoilerMinShare:       0.2,
 		BoilerMaxSegments:    1024,
@@ -110,7 +113,7 @@ func (c Config) Validate() error {
 	if c.LeadWords < 4 || c.SketchSize < 8 || c.CharSketchSize < 8 || c.TeaserWords < 1 {
 		errs = append(errs, errors.New("LeadWords >= 4, SketchSize >= 8, CharSketchSize >= 8 and TeaserWords >= 1 are required"))
 	}
-	for _, f := range []float64{c.MinJaccard, c.MinContainment, c.MinCharJaccard, c.MinCharGain, c.MinLeadContainment, c.MinTitleOverlap, c.MinNumberAgreement, c.MinFarJaccard, c.BoilerMinShare} {
+	for _, f := range []float64{c.MinJaccard, c.MinContainment, c.MinCharJaccard, c.MinCharGain, c.MinLeadContainment, c.MinTitleOverlap, c.MinNumberAgreement, c.MinFarJaccard, c.MinFarCharJaccard, c.BoilerMinShare} {
 		if f < 0 || f > 1 {
 			errs = append(errs, fmt.Errorf("threshold %v: must be within [0,1]", f))
 		}

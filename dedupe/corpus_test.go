@@ -117,32 +117,44 @@ func checkAltered(t *testing.T, part, how string, rep Report, recallFloor float6
 
 // TestCorpusReprintedWeeksLater: every item but the first of its cluster
 // published 10 to 59 days later, as when reprint sites republish old
-// stories or papers reprint each other's articles weeks on. Beyond the gaps
-// only near-verbatim copies may link (farCopy), so teasers, cut and
-// rewritten versions stay apart and recall falls; precision must not.
+// stories or papers reprint each other's articles weeks on, clean and read
+// with character errors. Beyond the gaps only near-verbatim copies may link
+// (farCopy), so teasers, cut and rewritten versions stay apart and recall
+// falls; precision must not.
 func TestCorpusReprintedWeeksLater(t *testing.T) {
 	cfg := DefaultConfig()
 	for _, part := range []string{"dev-natural.jsonl", "dev-synthetic.jsonl"} {
-		items := loadCorpus(t, part)
-		r := rand.New(rand.NewSource(1))
-		seen := map[string]bool{}
-		for i := range items {
-			if items[i].Original || !seen[items[i].Cluster] {
-				seen[items[i].Cluster] = true
-				continue
+		for _, rate := range []float64{0, 0.02} {
+			items := loadCorpus(t, part)
+			r := rand.New(rand.NewSource(1))
+			for i := range items {
+				items[i].Title = withCharacterErrors(r, items[i].Title, rate)
+				items[i].Content = withCharacterErrors(r, items[i].Content, rate)
 			}
-			items[i].Published = items[i].Published.Add(time.Duration(10+r.Intn(50)) * 24 * time.Hour)
+			seen := map[string]bool{}
+			for i := range items {
+				if items[i].Original || !seen[items[i].Cluster] {
+					seen[items[i].Cluster] = true
+					continue
+				}
+				items[i].Published = items[i].Published.Add(time.Duration(10+r.Intn(50)) * 24 * time.Hour)
+			}
+			how := "reprinted weeks later"
+			if rate > 0 {
+				how += " with character errors"
+			}
+			checkAltered(t, part, how, Evaluate(cfg, items, ByPublished), lateRecallFloors[part][rate])
 		}
-		checkAltered(t, part, "reprinted weeks later", Evaluate(cfg, items, ByPublished), lateRecallFloors[part])
 	}
 }
 
-// lateRecallFloors: measured 0.73 (natural) and 0.75 (synthetic) with
-// farCopy at MinFarJaccard 0.8 (0.65–0.80 and 0.73–0.76 between 0.9 and
-// 0.7), 0.015 and 0.27 without it.
-var lateRecallFloors = map[string]float64{
-	"dev-natural.jsonl":   0.65,
-	"dev-synthetic.jsonl": 0.65,
+// lateRecallFloors: measured 0.74 (natural) and 0.76 (synthetic) clean,
+// 0.45 and 0.29 at an error rate of 0.02, with farCopy at MinFarJaccard 0.8
+// and MinFarCharJaccard 0.55 (0.65–0.80 and 0.73–0.76 clean between 0.9
+// and 0.7); 0.015 and 0.27 clean, 0.08 and 0.15 with errors without it.
+var lateRecallFloors = map[string]map[float64]float64{
+	"dev-natural.jsonl":   {0: 0.65, 0.02: 0.35},
+	"dev-synthetic.jsonl": {0: 0.65, 0.02: 0.2},
 }
 
 // noisyRecallFloors: measured 0.62 (natural) and 0.49 (synthetic, whose

@@ -70,19 +70,38 @@ func linkable(cfg Config, a, b Member, sa, sb Signature, v Verdict) bool {
 
 // farCopy reports whether a verdict links two items however far apart
 // they were published: a copy that repeats nearly all of the other's
-// wording (Jaccard at least MinFarJaccard, on words or on character
-// grams) and every figure of the one stating fewer. The gaps stand against
-// recurring template stories, which come days or weeks apart with the same
-// wording around new figures; a reprint site republishing an old story, a
-// paper reprinting another's article weeks later, or a feed bringing back
-// an evergreen text repeats the figures too, and it is the same text the
+// wording and every figure of the one stating fewer. Nearly all the
+// wording is a Jaccard of at least MinFarJaccard, on words or on character
+// grams, or — for a copy read with character errors, whose words lose
+// shingles to every error — the character grams' pattern of such errors
+// (compareChars) at MinFarCharJaccard. The gaps stand against recurring
+// template stories, which come days or weeks apart with the same wording
+// around new figures; a reprint site republishing an old story, a paper
+// reprinting another's article weeks later, or a feed bringing back an
+// evergreen text repeats the figures too, and it is the same text the
 // reader has already seen.
 func farCopy(cfg Config, a, b Signature, v Verdict) bool {
-	if cfg.MinFarJaccard <= 0 || !v.Duplicate || v.Reason != "simhash" || v.Score < cfg.MinFarJaccard {
+	if cfg.MinFarJaccard <= 0 || !v.Duplicate || v.Reason != "simhash" {
 		return false
 	}
-	agree, _ := numbersAgree(cfg, a, b)
-	return agree == 1
+	if agree, _ := numbersAgree(cfg, a, b); agree < 1 {
+		return false
+	}
+	if v.Score >= cfg.MinFarJaccard {
+		return true
+	}
+	j := v.Score
+	if v.Chars {
+		small, large := a, b
+		if b.Shingles < a.Shingles {
+			small, large = b, a
+		}
+		j, _ = sketchSimilarity(small.Sketch, large.Sketch, small.Shingles, large.Shingles)
+	}
+	far := cfg
+	far.MinCharJaccard = cfg.MinFarCharJaccard
+	_, ok := compareChars(far, a, b, j)
+	return ok
 }
 
 // maxLinkPostWords is the most words an item may have and still be a
