@@ -3,6 +3,7 @@ package dedupe
 import (
 	"math/bits"
 	"slices"
+	"time"
 )
 
 // State is the stored clustering that Link reads. The store implements it
@@ -305,6 +306,29 @@ func itoa(v uint64) string {
 		v /= 10
 	}
 	return string(b[i:])
+}
+
+// TimeApart explains why the publish times of two items keep them apart
+// despite the verdict v on their signatures; it is empty when the times
+// allow a link (within the gaps, or a near-verbatim copy beyond them).
+// `feedfold explain` prints it.
+func TimeApart(cfg Config, a, b Member, sa, sb Signature, v Verdict) string {
+	if !tooFarApart(cfg, a, b) || farCopy(cfg, sa, sb, v) {
+		return ""
+	}
+	gap, limit, where := a.Published.Sub(b.Published).Abs(), cfg.MaxGapCrossSite, "between sites"
+	if siteDomain(a.Site) == siteDomain(b.Site) {
+		limit, where = cfg.MaxGapSameSite, "on one site"
+	}
+	return "published " + roughDuration(gap) + " apart, more than the " + roughDuration(limit) + " allowed " + where + ", and not a near-verbatim copy repeating every figure"
+}
+
+// roughDuration writes d in whole days, or hours below three days.
+func roughDuration(d time.Duration) string {
+	if d < 72*time.Hour {
+		return itoa(uint64(d/time.Hour)) + " h"
+	}
+	return itoa(uint64(d/(24*time.Hour))) + " days"
 }
 
 // tooFarApart reports whether two items were published too far apart to

@@ -409,3 +409,45 @@ func TestItemsTableAlignsWideCharacters(t *testing.T) {
 		t.Errorf("displayWidth(十月a) = %d, want 5", displayWidth("十月a"))
 	}
 }
+
+// TestExplainSaysWhyAPairStaysApart: a teaser published seven weeks after
+// its story verifies as its copy but stays apart (only near-verbatim
+// copies link that far apart); explain says so instead of leaving the
+// user with "duplicates" and "not linked".
+func TestExplainSaysWhyAPairStaysApart(t *testing.T) {
+	paras := []string{
+		"The regional water authority said on Monday that the northern reservoir had fallen to its lowest level in forty years after a dry winter and a hot spring.",
+		"Engineers began pumping from an emergency borehole near the dam while farmers in the valley were told to expect cuts to irrigation from next week.",
+		"The authority's chief executive said households would not face restrictions this summer provided that consumption stayed close to last year's level.",
+		"Environmental groups said the drought exposed years of underinvestment in leaking pipes, which lose nearly a quarter of treated water before it reaches homes.",
+		"A public meeting on the authority's plans for a second reservoir is due to be held in the town hall at the end of the month.",
+	}
+	feed := func(site, link, date string, body []string) string {
+		return `<rss version="2.0"><channel><title>` + site + `</title><link>https://` + site + `/</link>` +
+			`<item><title>Reservoir at forty-year low</title><link>` + link + `</link><pubDate>` + date + `</pubDate>` +
+			`<description><![CDATA[<p>` + strings.Join(body, "</p><p>") + `</p>]]></description></item></channel></rss>`
+	}
+	bodies := map[string]string{
+		"/water.xml":   feed("water.example", "https://water.example/reservoir", "Thu, 01 Oct 2026 09:00:00 +0000", paras),
+		"/teasers.xml": feed("teasers.example", "https://teasers.example/reservoir", "Fri, 20 Nov 2026 09:00:00 +0000", append(paras[:2:2], "Read more")),
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, bodies[r.URL.Path]) }))
+	defer srv.Close()
+	db := filepath.Join(t.TempDir(), "feedfold.db")
+	mustCLI(t, db, "add", srv.URL+"/water.xml")
+	mustCLI(t, db, "add", srv.URL+"/teasers.xml")
+	var ex struct {
+		Linked    bool   `json:"linked"`
+		Duplicate bool   `json:"duplicate"`
+		Apart     string `json:"apart"`
+	}
+	if err := json.Unmarshal([]byte(mustCLI(t, db, "explain", "--json", "https://water.example/reservoir", "https://teasers.example/reservoir")), &ex); err != nil {
+		t.Fatal(err)
+	}
+	if ex.Linked || !ex.Duplicate || !strings.Contains(ex.Apart, "50 days apart") || !strings.Contains(ex.Apart, "7 days") {
+		t.Errorf("explain --json = %+v, want a verified pair kept apart, published 50 days apart against 7 days allowed", ex)
+	}
+	if out := mustCLI(t, db, "explain", "https://water.example/reservoir", "https://teasers.example/reservoir"); !strings.Contains(out, "kept apart: published 50 days apart") {
+		t.Errorf("explain did not say why the pair stays apart:\n%s", out)
+	}
+}

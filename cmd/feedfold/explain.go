@@ -41,6 +41,9 @@ type explainOut struct {
 	Match        string      `json:"match"`
 	Score        float64     `json:"score"`
 	Linked       bool        `json:"linked"`
+	// Apart says why the publish times keep a verified pair apart (see
+	// dedupe.TimeApart); empty when they do not.
+	Apart string `json:"apart,omitempty"`
 	// NominatedBy lists the index channels that pair the two items
 	// (empty: the index never offers one to the other).
 	NominatedBy []string `json:"nominated_by"`
@@ -64,12 +67,13 @@ func explainCmd() command {
 				cfg := dedupeConfig(a.cfg)
 				var out explainOut
 				var sa, sb dedupe.Signature
+				var ma, mb dedupe.Member
 				err = db.View(func(tx *store.Tx) error {
 					var err error
-					if out.A, sa, err = explainItem(tx, args[0]); err != nil {
+					if out.A, sa, ma, err = explainItem(tx, args[0]); err != nil {
 						return err
 					}
-					out.B, sb, err = explainItem(tx, args[1])
+					out.B, sb, mb, err = explainItem(tx, args[1])
 					return err
 				})
 				if err != nil {
@@ -81,6 +85,9 @@ func explainCmd() command {
 				out.K, out.Duplicate, out.Match, out.Score = cfg.K, v.Duplicate, v.Reason, v.Score
 				out.Linked = out.A.Original == out.B.Original
 				out.NominatedBy = dedupe.Nominators(cfg, sa, sb)
+				if v.Duplicate {
+					out.Apart = dedupe.TimeApart(cfg, ma, mb, sa, sb, v)
+				}
 				if *asJSON {
 					return json.NewEncoder(a.stdout).Encode(out)
 				}
@@ -106,6 +113,9 @@ func explainCmd() command {
 					verdict = "duplicates (" + out.Match + ")"
 				}
 				fmt.Fprintf(a.stdout, "verification score %.3f: %s\n", out.Score, verdict)
+				if out.Apart != "" {
+					fmt.Fprintf(a.stdout, "kept apart: %s\n", out.Apart)
+				}
 				if out.Linked {
 					fmt.Fprintf(a.stdout, "stored decision: linked, original is item %d\n", out.A.Original)
 				} else {
@@ -117,18 +127,18 @@ func explainCmd() command {
 	}
 }
 
-func explainItem(tx *store.Tx, rawURL string) (explainSide, dedupe.Signature, error) {
+func explainItem(tx *store.Tx, rawURL string) (explainSide, dedupe.Signature, dedupe.Member, error) {
 	var sig dedupe.Signature
 	id, ok := tx.ItemIDByNormURL(aggregator.NormalizeURL(rawURL))
 	if !ok {
-		return explainSide{}, sig, fmt.Errorf("no stored item has the URL %s", rawURL)
+		return explainSide{}, sig, dedupe.Member{}, fmt.Errorf("no stored item has the URL %s", rawURL)
 	}
 	it, err := tx.Item(id)
 	if err != nil {
-		return explainSide{}, sig, err
+		return explainSide{}, sig, dedupe.Member{}, err
 	}
 	if err := sig.UnmarshalBinary(tx.Signature(id)); err != nil {
-		return explainSide{}, sig, fmt.Errorf("item %d has no readable signature: %w", id, err)
+		return explainSide{}, sig, dedupe.Member{}, fmt.Errorf("item %d has no readable signature: %w", id, err)
 	}
 	f, _ := tx.Feed(it.FeedID)
 	side := explainSide{
@@ -139,5 +149,11 @@ func explainItem(tx *store.Tx, rawURL string) (explainSide, dedupe.Signature, er
 	if l, ok := tx.LinkOf(id); ok {
 		side.Reason = l.Reason
 	}
-	return side, sig, nil
+	// The site as linking sees it (aggregator's txState): the feed's
+	// site, else the feed itself.
+	site := f.SiteURL
+	if site == "" {
+		site = f.URL
+	}
+	return side, sig, dedupe.Member{ID: id, Site: site, URL: it.NormURL, Published: it.Published, FirstSeen: it.FirstSeen}, nil
 }
