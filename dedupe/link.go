@@ -66,7 +66,7 @@ func linkable(cfg Config, a, b Member, sa, sb Signature, v Verdict) bool {
 	if (a.Scope == ScopeCategory || b.Scope == ScopeCategory) && a.Category != b.Category {
 		return false
 	}
-	return !tooFarApart(cfg, a, b) || farCopy(cfg, sa, sb, v)
+	return !tooFarApart(cfg, a, b) || farCopy(cfg, a, b, sa, sb, v)
 }
 
 // farCopy reports whether a verdict links two items however far apart
@@ -81,8 +81,17 @@ func linkable(cfg Config, a, b Member, sa, sb Signature, v Verdict) bool {
 // reprinting another's article weeks later, or a feed bringing back an
 // evergreen text repeats the figures too, and it is the same text the
 // reader has already seen.
-func farCopy(cfg Config, a, b Signature, v Verdict) bool {
+//
+// Within one site the headlines must agree too (MinTitleOverlap, when
+// both have one): a feed whose entries carry one text under different
+// headlines — a podcast's show blurb on every episode, a job board's
+// company paragraph on every opening — is not reprinting, and its
+// boilerplate model learns that text only from its third entry on.
+func farCopy(cfg Config, ma, mb Member, a, b Signature, v Verdict) bool {
 	if cfg.MinFarJaccard <= 0 || !v.Duplicate || v.Reason != "simhash" {
+		return false
+	}
+	if siteDomain(ma.Site) == siteDomain(mb.Site) && len(a.Title) > 0 && len(b.Title) > 0 && titleOverlap(a.Title, b.Title) < cfg.MinTitleOverlap {
 		return false
 	}
 	if agree, _ := numbersAgree(cfg, a, b); agree < 1 {
@@ -313,7 +322,7 @@ func itoa(v uint64) string {
 // allow a link (within the gaps, or a near-verbatim copy beyond them).
 // `feedfold explain` prints it.
 func TimeApart(cfg Config, a, b Member, sa, sb Signature, v Verdict) string {
-	if !tooFarApart(cfg, a, b) || farCopy(cfg, sa, sb, v) {
+	if !tooFarApart(cfg, a, b) || farCopy(cfg, a, b, sa, sb, v) {
 		return ""
 	}
 	gap, limit, where := a.Published.Sub(b.Published).Abs(), cfg.MaxGapCrossSite, "between sites"

@@ -257,3 +257,29 @@ func TestReprintWeeksLaterLinks(t *testing.T) {
 		t.Errorf("a template instance with a new figure a month later was linked")
 	}
 }
+
+// TestOneBlurbUnderManyHeadlinesIsNotAReprint: a podcast feed that puts its
+// show blurb on every weekly episode carries one text under different
+// headlines; before its boilerplate model has seen the blurb three times,
+// far-apart episodes must not fold into one as reprints would (numbered
+// titles already differ in their figures; these are not numbered). The
+// same site re-posting a story under its headline weeks later does fold.
+func TestOneBlurbUnderManyHeadlinesIsNotAReprint(t *testing.T) {
+	cfg := DefaultConfig()
+	blurb := paras(mergeParas[:3]...)
+	site := "https://podcast.example/"
+	ep41 := Doc{Title: "The moon landing tapes", HTML: blurb, URL: site + "41", FeedSite: site}
+	ep42 := Doc{Title: "Vents at the bottom of the sea", HTML: blurb, URL: site + "42", FeedSite: site}
+	repost := Doc{Title: "The moon landing tapes (rebroadcast)", HTML: blurb, URL: site + "41-rebroadcast", FeedSite: site}
+	t0 := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
+	week := 7 * 24 * time.Hour
+	if week <= cfg.MaxGapSameSite {
+		t.Fatalf("a week is within the same-site gap %v: the test no longer tests it", cfg.MaxGapSameSite)
+	}
+	if st := ingest(t, cfg, []Doc{ep41, ep42}, []time.Time{t0, t0.Add(week)}); st.Root(2) == 1 {
+		t.Errorf("two episodes with one blurb a week apart were folded into one")
+	}
+	if st := ingest(t, cfg, []Doc{ep41, repost}, []time.Time{t0, t0.Add(3 * week)}); st.Root(2) != 1 {
+		t.Errorf("the same episode re-posted three weeks later under its headline was not folded")
+	}
+}
