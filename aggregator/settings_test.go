@@ -148,7 +148,7 @@ func TestLinkPostsOfOneArticleFold(t *testing.T) {
 	fs := newFeedServer(t)
 	fs.set("/hn", "https://news.ycombinator.com/",
 		item{"https://news.ycombinator.com/item?id=1", "The unreasonable effectiveness of plain text", "https://blog.example/plain-text", t09,
-			`<a href="https://news.ycombinator.com/item?id=1">Comments</a>`},
+			`<p>Article URL: <a href="https://blog.example/plain-text">https://blog.example/plain-text</a></p><p>Comments URL: <a href="https://news.ycombinator.com/item?id=1">https://news.ycombinator.com/item?id=1</a></p><p>Points: 245</p><p># Comments: 102</p>`}, // hnrss.org's form
 		item{"https://news.ycombinator.com/item?id=2", "Show HN: A tiny static site generator", "https://code.example/", t09,
 			`<a href="https://news.ycombinator.com/item?id=2">Comments</a>`})
 	fs.set("/lobsters", "https://lobste.rs/",
