@@ -39,20 +39,20 @@ const (
 // overwrite the stored one), so those entries are keyed by their links.
 func normalizeItems(f *gofeed.Feed, feedURL string, now time.Time) []store.Item {
 	out := make([]store.Item, 0, len(f.Items))
-	byGUID := make(map[string]int, len(f.Items)) // key -> index in out of its first entry
-	var shared map[string]bool                   // GUIDs of entries with different links
+	first := make(map[string]int, len(f.Items)) // key -> index in out of its first entry
+	var shared map[string]bool                  // GUIDs of entries with different links
 	for _, gi := range f.Items {
 		if gi == nil {
 			continue
 		}
 		it := normalizeItem(gi, feedURL, now)
-		if i, ok := byGUID[it.Key]; ok && it.URL != "" && out[i].URL != "" && it.URL != out[i].URL && it.Key == strings.TrimSpace(gi.GUID) {
+		if i, ok := first[it.Key]; ok && it.URL != "" && out[i].URL != "" && it.URL != out[i].URL && it.Key == strings.TrimSpace(gi.GUID) {
 			if shared == nil {
 				shared = map[string]bool{}
 			}
 			shared[it.Key] = true
 		} else if !ok {
-			byGUID[it.Key] = len(out)
+			first[it.Key] = len(out)
 		}
 		out = append(out, it)
 	}

@@ -325,11 +325,11 @@ func TimeApart(cfg Config, a, b Member, sa, sb Signature, v Verdict) string {
 	if !tooFarApart(cfg, a, b) || farCopy(cfg, a, b, sa, sb, v) {
 		return ""
 	}
-	gap, limit, where := a.Published.Sub(b.Published).Abs(), cfg.MaxGapCrossSite, "between sites"
+	gap, limit, where, what := a.Published.Sub(b.Published).Abs(), cfg.MaxGapCrossSite, "between sites", "a near-verbatim copy repeating every figure"
 	if siteDomain(a.Site) == siteDomain(b.Site) {
-		limit, where = cfg.MaxGapSameSite, "on one site"
+		limit, where, what = cfg.MaxGapSameSite, "on one site", "a near-verbatim copy under an agreeing headline repeating every figure"
 	}
-	return "published " + roughDuration(gap) + " apart, more than the " + roughDuration(limit) + " allowed " + where + ", and not a near-verbatim copy repeating every figure"
+	return "published " + roughDuration(gap) + " apart, more than the " + roughDuration(limit) + " allowed " + where + ", and not " + what
 }
 
 // roughDuration writes d in whole days, or hours below three days.
