@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"math"
 	"slices"
 	"unicode/utf8"
 )
@@ -50,6 +51,53 @@ type gramWindow struct {
 	// the sketch, and a limit set from the text's length keeps about 3k
 	// of them instead of every gram (see charSketch).
 	limit uint32
+	// low holds the grams of the charKeyGrams smallest distinct values,
+	// value and key, ascending (see Signature.CharKeys).
+	low [charKeyGrams]lowGram
+}
+
+// charKeyGrams is how many of a text's smallest grams its signature keeps
+// as character keys: the index pairs them (see charPairKey).
+const charKeyGrams = 3
+
+type lowGram struct {
+	v   uint32
+	key uint64
+}
+
+func newGramWindow(limit uint32) gramWindow {
+	w := gramWindow{limit: limit}
+	for i := range w.low {
+		w.low[i].v = math.MaxUint32
+	}
+	return w
+}
+
+// note keeps key among the grams of smallest distinct value. It runs only
+// for grams under the limit, a few thousand a text.
+func (w *gramWindow) note(v uint32, key uint64) {
+	for i := range w.low {
+		switch {
+		case v == w.low[i].v:
+			return
+		case v < w.low[i].v:
+			copy(w.low[i+1:], w.low[i:len(w.low)-1])
+			w.low[i] = lowGram{v, key}
+			return
+		}
+	}
+}
+
+// charKey is the index key of a gram: a hash of its whole key, unlike its
+// sampled value. The smallest values of any text lie in a narrow range
+// (a few thousand of the 2^24 values), so as keys they would collide
+// across most texts; the grams they sample are as varied as text.
+func charKey(key uint64) uint32 {
+	key ^= key >> 30
+	key *= 0xbf58476d1ce4e5b9
+	key ^= key >> 27
+	key *= 0x94d049bb133111eb
+	return uint32(key ^ key>>31)
 }
 
 // grams is how many grams the runes seen make.
@@ -69,6 +117,7 @@ func charGrams(dst []uint32, words []string, w *gramWindow) []uint32 {
 			if n++; n >= CharGramRunes {
 				if v := gramValue(key & gramKeyMask); v <= limit {
 					dst = append(dst, v)
+					w.note(v, key&gramKeyMask)
 				}
 			}
 		}
@@ -82,6 +131,7 @@ func charGrams(dst []uint32, words []string, w *gramWindow) []uint32 {
 			if n++; n >= CharGramRunes {
 				if v := gramValue(key & gramKeyMask); v <= limit {
 					dst = append(dst, v)
+					w.note(v, key&gramKeyMask)
 				}
 			}
 		}
@@ -91,25 +141,32 @@ func charGrams(dst []uint32, words []string, w *gramWindow) []uint32 {
 }
 
 // charSketch returns the k smallest distinct gram values of the kept
-// words (ascending), reusing scratch, and how many grams they make. bytes
+// words (ascending), reusing scratch, how many grams they make, and the
+// charKey of the grams of the charKeyGrams smallest values
+// (Signature.CharKeys). bytes
 // is the words' length with a space each, at least their rune count: the
 // limit it sets keeps about 3k values of ASCII text and at least k of any
 // other (a rune is at most 4 bytes, and a text of multi-byte runes is
 // signed with a second, unlimited pass if too few are kept).
-func charSketch(scratch []uint32, kept [][]string, bytes, k int) ([]uint32, int, []uint32) {
+func charSketch(scratch []uint32, kept [][]string, bytes, k int) (sketch []uint32, grams int, keys []uint32, _ []uint32) {
 	const all = 1<<charGramBits - 1
 	limit := uint32(all)
 	if bytes > 4*k {
 		limit = uint32(uint64(all) * uint64(3*k) / uint64(bytes))
 	}
 	for {
-		w := gramWindow{limit: limit}
+		w := newGramWindow(limit)
 		vs := scratch[:0]
 		for _, ws := range kept {
 			vs = charGrams(vs, ws, &w)
 		}
 		if len(vs) >= k || len(vs) == w.grams() || limit == all {
-			return smallestDistinct(vs, limit, k), w.grams(), vs
+			for _, g := range w.low {
+				if g.v != math.MaxUint32 {
+					keys = append(keys, charKey(g.key))
+				}
+			}
+			return smallestDistinct(vs, limit, k), w.grams(), keys, vs
 		}
 		limit = all
 		scratch = vs

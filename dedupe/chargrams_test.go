@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -167,48 +168,69 @@ func TestCharSketchOfEveryScript(t *testing.T) {
 			kept = append(kept, []string{w})
 			bytes += len(w) + 1
 		}
-		got, n, _ := charSketch(nil, kept, bytes, 64)
-		all, m, _ := charSketch(nil, kept, 0, 64) // no limit
+		got, n, gotKeys, _ := charSketch(nil, kept, bytes, 64)
+		all, m, allKeys, _ := charSketch(nil, kept, 0, 64) // no limit
 		if !reflect.DeepEqual(got, all) || n != m {
 			t.Errorf("%s: limited sketch differs from the full one (%d vs %d values of %d grams)", name, len(got), len(all), m)
+		}
+		if len(gotKeys) != charKeyGrams || !reflect.DeepEqual(gotKeys, allKeys) {
+			t.Errorf("%s: character keys %x, without the limit %x: want the same %d", name, gotKeys, allKeys, charKeyGrams)
 		}
 	}
 }
 
-// TestVersion6SignaturesStillDecode: signatures stored before the
-// character grams decode without them and are compared on their words.
-func TestVersion6SignaturesStillDecode(t *testing.T) {
+// TestOlderSignaturesStillDecode: signatures stored before the character
+// grams (version 6) or before the character keys (version 7) decode
+// without them and are compared on what they have.
+func TestOlderSignaturesStillDecode(t *testing.T) {
 	cfg := DefaultConfig()
-	s := Sign(cfg, Doc{Title: "Island ferry to stop for six weeks", HTML: ferryStory}, nil)
-	if len(s.Chars) == 0 || s.CharGrams == 0 {
-		t.Fatal("no character grams signed")
+	s := Sign(cfg, Doc{HTML: ferryStory}, nil) // no headline: a character key is indexed
+	if len(s.Chars) == 0 || s.CharGrams == 0 || len(s.CharKeys) != charKeyGrams {
+		t.Fatal("no character grams or keys signed")
 	}
 	b, err := s.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Version 6 is version 7 without the trailing gram count and list.
-	old := s
-	old.Chars, old.CharGrams = nil, 0
-	v6, _ := old.MarshalBinary()
-	v6 = v6[:len(v6)-2] // the empty list's length and the zero count
+	// Version 7 is version 8 without the trailing key count and keys,
+	// version 6 version 7 without the gram count and list.
+	v7s := s
+	v7s.CharKeys = nil
+	v7, _ := v7s.MarshalBinary()
+	v7 = v7[:len(v7)-1] // the zero key count
+	v7[0] = 7
+	v6s := v7s
+	v6s.Chars, v6s.CharGrams = nil, 0
+	v6, _ := v6s.MarshalBinary()
+	v6 = v6[:len(v6)-3] // the empty list's length, the zero count and the zero key count
 	v6[0] = 6
-	var back Signature
-	if err := back.UnmarshalBinary(v6); err != nil {
-		t.Fatalf("version 6: %v", err)
-	}
-	if again, _ := back.MarshalBinary(); !bytes.Equal(again[1:], append(v6[1:], 0, 0)) {
-		t.Errorf("version 6 decoded as %+v, want %+v", back, old)
-	}
-	if v := Compare(cfg, back, s); !v.Duplicate {
-		t.Errorf("a version 6 signature no longer matches its own text: %+v", v)
+	for _, c := range []struct {
+		version byte
+		b       []byte
+		tail    []byte
+		want    Signature
+	}{{6, v6, []byte{0, 0, 0}, v6s}, {7, v7, []byte{0}, v7s}} {
+		var back Signature
+		if err := back.UnmarshalBinary(c.b); err != nil {
+			t.Fatalf("version %d: %v", c.version, err)
+		}
+		if again, _ := back.MarshalBinary(); !bytes.Equal(again[1:], append(slices.Clone(c.b[1:]), c.tail...)) {
+			t.Errorf("version %d decoded as %+v, want %+v", c.version, back, c.want)
+		}
+		if v := Compare(cfg, back, s); !v.Duplicate {
+			t.Errorf("a version %d signature no longer matches its own text: %+v", c.version, v)
+		}
+		if len(indexKeys(back)) != len(indexKeys(s))-1 {
+			t.Errorf("version %d: index keys %x, want those of version 8 but the character key", c.version, indexKeys(back))
+		}
 	}
 	var lean Signature
-	if err := lean.UnmarshalIndexed(b); err != nil || len(lean.Chars) != 0 {
-		t.Errorf("UnmarshalIndexed of version 7: %v, chars %d", err, len(lean.Chars))
+	if err := lean.UnmarshalIndexed(b); err != nil || len(lean.Chars) != 0 || !slices.Equal(indexKeys(lean), indexKeys(s)) {
+		t.Errorf("UnmarshalIndexed of version 8: %v, chars %d, index keys %x, want %x", err, len(lean.Chars), indexKeys(lean), indexKeys(s))
 	}
+	var back Signature
 	if err := back.UnmarshalBinary(b[:len(b)-1]); err == nil {
-		t.Error("a cut version 7 signature decoded")
+		t.Error("a cut version 8 signature decoded")
 	}
 }
 

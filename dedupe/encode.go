@@ -3,6 +3,7 @@ package dedupe
 import (
 	"encoding/binary"
 	"errors"
+	"math/bits"
 )
 
 // sigVersion is the first byte of an encoded Signature. Signatures are
@@ -11,8 +12,10 @@ import (
 //
 // Version 7 appends the character grams (CharGrams, then Chars as a
 // list) to version 6; a version 6 signature decodes with none, and
-// Compare then judges it on its words alone, as before.
-const sigVersion = 7
+// Compare then judges it on its words alone, as before. Version 8 appends
+// CharKeys (a count, then 4 bytes each: they are not ascending); older
+// signatures decode without, and the index has no character key for them.
+const sigVersion = 8
 
 var errBadSignature = errors.New("dedupe: malformed signature")
 
@@ -35,7 +38,12 @@ func (s Signature) MarshalBinary() ([]byte, error) {
 		out = append(out, c...)
 	}
 	out = binary.AppendUvarint(out, uint64(s.CharGrams))
-	return appendList(out, s.Chars), nil
+	out = appendList(out, s.Chars)
+	out = binary.AppendUvarint(out, uint64(len(s.CharKeys)))
+	for _, k := range s.CharKeys {
+		out = binary.LittleEndian.AppendUint32(out, k)
+	}
+	return out, nil
 }
 
 // appendList appends an ascending list: its length, then the deltas.
@@ -60,13 +68,13 @@ func (s *Signature) UnmarshalBinary(b []byte) error {
 }
 
 // UnmarshalIndexed decodes only what an Index needs — the fingerprints,
-// the word count, the first IndexedMinHashes sketch values and the first
-// IndexedAnchors anchors — into s, reusing s's slices; the other fields
+// the word count, the first IndexedMinHashes sketch values, the first
+// IndexedAnchors anchors and the first two character keys — into s, reusing s's slices; the other fields
 // are left empty. Start-up restores every stored signature into the index
 // (a million of them are about 500 MB), and decoding all of each, only to
 // drop most of it, was most of the start-up time.
 func (s *Signature) UnmarshalIndexed(b []byte) error {
-	out := Signature{Sketch: s.Sketch[:0], Anchors: s.Anchors[:0]}
+	out := Signature{Sketch: s.Sketch[:0], Anchors: s.Anchors[:0], CharKeys: s.CharKeys[:0]}
 	if err := out.decode(b, true); err != nil {
 		return err
 	}
@@ -122,17 +130,8 @@ func (s *Signature) decode(b []byte, indexedOnly bool) error {
 			prev += uint32(d)
 			*l = append(*l, prev)
 		}
-		// Skip the rest: a varint ends at its first byte below 0x80.
-		for left := int(n) - k; left > 0; {
-			if len(b) == 0 {
-				return false
-			}
-			if b[0] < 0x80 {
-				left--
-			}
-			b = b[1:]
-		}
-		return true
+		b, ok = skipVarints(b, int(n)-k)
+		return ok
 	}
 	lists := [...]*[]uint32{&s.Sketch, &s.LeadSet, &s.Title, &s.Numbers, &s.Anchors}
 	indexed := [len(lists)]int{IndexedMinHashes, 0, 0, 0, IndexedAnchors}
@@ -171,5 +170,45 @@ func (s *Signature) decode(b []byte, indexedOnly bool) error {
 		return errBadSignature
 	}
 	s.CharGrams = int(g)
+	if version < 8 {
+		return nil
+	}
+	n, ok = next()
+	if !ok || n > uint64(len(b))/4 {
+		return errBadSignature
+	}
+	keys := int(n)
+	if indexedOnly {
+		keys = min(keys, 2) // the pair indexKeys makes
+		s.CharKeys = s.CharKeys[:0]
+	}
+	for i := range keys {
+		s.CharKeys = append(s.CharKeys, binary.LittleEndian.Uint32(b[4*i:]))
+	}
 	return nil
+}
+
+// skipVarints drops n varints from the front of b; false if b holds fewer.
+// A varint ends at its first byte below 0x80, so the ends in eight bytes
+// are the clear high bits of one word: start-up skips most of every stored
+// signature (the lists the index does not need), and a byte at a time
+// that was most of its time.
+func skipVarints(b []byte, n int) ([]byte, bool) {
+	for n > 0 && len(b) >= 8 {
+		ends := bits.OnesCount64(^binary.LittleEndian.Uint64(b) & 0x8080808080808080)
+		if ends >= n {
+			break // the last end is in this word
+		}
+		n -= ends
+		b = b[8:]
+	}
+	for ; n > 0; b = b[1:] {
+		if len(b) == 0 {
+			return b, false
+		}
+		if b[0] < 0x80 {
+			n--
+		}
+	}
+	return b, true
 }

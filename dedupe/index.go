@@ -288,7 +288,7 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 	}
 	kt := &x.keys
 	var buf [maxQueryKeys]uint32
-	keys := appendExactKeys(buf[:0], s, len(s.Anchors), QueriedMinHashes)
+	keys := appendExactKeys(buf[:0], s, len(s.Anchors), QueriedMinHashes, QueriedCharKeys)
 	nk := min(len(keys), len(keySpans))
 	for j, key := range keys[:nk] {
 		b := kt.bucket(key)
@@ -337,7 +337,7 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 		// minimum shingle also needs body fingerprints in the same
 		// neighbourhood (see minHashMaxDistance), checked in memory before
 		// any candidate costs a signature read.
-		minHash := key&3 == keyMinHash
+		minHash, char := key&3 == keyMinHash, key&3 == keyChar
 		var sp span
 		if j < nk {
 			sp = keySpans[j]
@@ -352,20 +352,30 @@ func (x *Index) Candidates(s Signature, dst []uint64) []uint64 {
 			}
 			dst = append(dst, id)
 		}
+		// A character key stops at its first match past
+		// maxCharKeyMatches, which settles that it is a common pair: a
+		// pair thousands of texts share is scanned no further.
+		full := func() bool { return char && len(dst)-from > maxCharKeyMatches }
 		tg := tag(key)
 		for i, t := range kt.tags[sp.lo:sp.hi] {
 			if t == tg {
-				keep(kt.slots[sp.lo+uint32(i)])
+				if keep(kt.slots[sp.lo+uint32(i)]); full() {
+					break
+				}
 			}
 		}
 		if len(kt.xent) > 0 {
-			for i := kt.xhead[kt.chain(key)]; i != 0; i = kt.xnext[i-1] {
+			for i := kt.xhead[kt.chain(key)]; i != 0 && !full(); i = kt.xnext[i-1] {
 				if e := kt.xent[i-1]; e.key == key {
 					keep(e.slot)
 				}
 			}
 		}
-		if n := len(dst) - from; n > maxKeyMatches {
+		if n := len(dst) - from; full() {
+			// Grams this many texts share are common ones: no evidence of
+			// a copy (see maxCharKeyMatches).
+			dst = dst[:from]
+		} else if n > maxKeyMatches {
 			// A stop key: a common phrase's shingle, a template sentence
 			// or headline, or a story very many feeds copied. Only its
 			// newest matches are kept (ids grow with time): a widely
@@ -597,20 +607,52 @@ const (
 	minHashMaxDistance = 24
 )
 
+// Character keys, for items without a headline. A copy read with
+// character errors (OCR, retyping) loses its opening sentence to them, most
+// of its word shingles, and its body fingerprint moves by twenty bits or
+// more; when there is no headline either (passages of digitised papers,
+// untitled posts) no channel finds it. Its 7-character grams survive far
+// better (see CharGramRunes). One gram is a poor key: a text's smallest
+// gram is often a common one, shared by thousands of texts, and nothing in
+// memory tells a copy from them before a signature read. So a key is a
+// pair of grams (charPairKey): an item without a headline is indexed under
+// its two smallest in the headline's place (the index stays at five keys
+// an item), and every lookup probes each pair of its three smallest. Two
+// copies whose grams agree at Jaccard J share such a pair about as often
+// as J², a stranger only when both grams are common; a key matching more
+// than maxCharKeyMatches items is ignored. No body-distance condition: a
+// noisy copy's fingerprint is as far as a stranger's.
+//
+// Items with a headline are not indexed so: keys for every item made the
+// 1000-feed first poll a quarter slower in chance matches for a few points
+// of recall on noisy copies, and took the third word MinHash key's place
+// (dedupe/EVAL.md, "Character keys").
+const (
+	QueriedCharKeys   = 3 // the pairs of the three smallest
+	maxCharKeyMatches = 8
+)
+
+// charPairKey is the exact key of the grams a and b (charKey values),
+// the first of smaller value.
+func charPairKey(a, b uint32) uint32 {
+	return uint32((uint64(a)<<32 | uint64(b)) * 0x9e3779b97f4a7c15 >> 32)
+}
+
 // Kinds of exact key, in the key's two low bits, so that keys of
 // different kinds never collide.
 const (
 	keyMinHash  = 0 // a sketch value
-	keyAnchor   = 1 // a sentence anchor (and 3)
+	keyAnchor   = 1 // a sentence anchor
 	keyHeadline = 2 // the headline fingerprint, folded to 32 bits
+	keyChar     = 3 // a character key
 )
 
 // Most exact keys an item is indexed under, and a lookup probes (a
 // signature keeps at most MaxAnchors anchors; more only in a hand-made one,
 // whose extra keys Candidates still probes).
 const (
-	maxIndexKeys = IndexedAnchors + 1 + IndexedMinHashes
-	maxQueryKeys = MaxAnchors + 1 + QueriedMinHashes
+	maxIndexKeys = IndexedAnchors + 1 + IndexedMinHashes // the headline or a character key
+	maxQueryKeys = MaxAnchors + 1 + QueriedMinHashes + QueriedCharKeys
 )
 
 // indexKeys are the exact keys an item is indexed under: its opening
@@ -619,34 +661,47 @@ const (
 func indexKeys(s Signature) []uint32 { return appendIndexKeys(nil, s) }
 
 func appendIndexKeys(dst []uint32, s Signature) []uint32 {
-	return appendExactKeys(dst, s, IndexedAnchors, IndexedMinHashes)
+	return appendExactKeys(dst, s, IndexedAnchors, IndexedMinHashes, 0)
 }
 
 // queryKeys are the exact keys a lookup probes: every sentence anchor, the
-// headline and the first QueriedMinHashes sketch values.
+// headline, the first QueriedMinHashes sketch values and QueriedCharKeys
+// character keys.
 func queryKeys(s Signature) []uint32 {
-	return appendExactKeys(nil, s, len(s.Anchors), QueriedMinHashes)
+	return appendExactKeys(nil, s, len(s.Anchors), QueriedMinHashes, QueriedCharKeys)
 }
 
 // appendExactKeys appends up to anchors sentence anchors, the headline
-// (when there is one) and up to minHashes sketch values, each tagged with
-// its kind.
-func appendExactKeys(keys []uint32, s Signature, anchors, minHashes int) []uint32 {
+// (when there is one), up to minHashes sketch values and up to chars
+// character keys (the pairs (0,1), (0,2), (1,2) of CharKeys, in that
+// order), each tagged with its kind. An item without a headline gets the
+// first character key in the headline's place even when chars is 0.
+func appendExactKeys(keys []uint32, s Signature, anchors, minHashes, chars int) []uint32 {
 	anchors, minHashes = min(anchors, len(s.Anchors)), min(minHashes, len(s.Sketch))
 	for _, a := range s.Anchors[:anchors] {
-		keys = append(keys, a|keyAnchor)
+		keys = append(keys, a&^3|keyAnchor)
 	}
 	if s.TitleHash != 0 {
 		keys = append(keys, uint32(s.TitleHash>>32^s.TitleHash)&^3|keyHeadline)
+	} else {
+		chars = max(chars, 1)
 	}
 	for _, v := range s.Sketch[:minHashes] {
 		keys = append(keys, v&^3|keyMinHash)
+	}
+	ck := s.CharKeys[:min(len(s.CharKeys), charKeyGrams)]
+	for i := 0; i < len(ck) && chars > 0; i++ {
+		for j := i + 1; j < len(ck) && chars > 0; j++ {
+			keys = append(keys, charPairKey(ck[i], ck[j])&^3|keyChar)
+			chars--
+		}
 	}
 	return keys
 }
 
 // Nominators lists the index channels through which either item would find
-// the other as a candidate ("body", "headline", "sentence", "minhash");
+// the other as a candidate ("body", "headline", "sentence", "minhash",
+// "characters");
 // empty when the index would never pair them, whatever verification says.
 // It ignores the stop-key rule, which depends on the rest of the index.
 // `feedfold explain` shows it.
@@ -660,10 +715,8 @@ func Nominators(cfg Config, a, b Signature) []string {
 	}
 	shares := func(indexed, queried []uint32, kind uint32) bool {
 		for _, k := range queried {
-			if k&3 == kind || kind == keyAnchor && k&1 == 1 {
-				if slices.Contains(indexed, k) {
-					return true
-				}
+			if k&3 == kind && slices.Contains(indexed, k) {
+				return true
 			}
 		}
 		return false
@@ -672,7 +725,7 @@ func Nominators(cfg Config, a, b Signature) []string {
 	for _, c := range []struct {
 		name string
 		kind uint32
-	}{{"headline", keyHeadline}, {"sentence", keyAnchor}, {"minhash", keyMinHash}} {
+	}{{"headline", keyHeadline}, {"sentence", keyAnchor}, {"minhash", keyMinHash}, {"characters", keyChar}} {
 		if !shares(ia, qb, c.kind) && !shares(ib, qa, c.kind) {
 			continue
 		}

@@ -266,3 +266,45 @@ func TestIndexKeepsLargeIDs(t *testing.T) {
 		t.Fatalf("after removing 3: got %v, want [%d]", got, uint64(big))
 	}
 }
+
+// TestCharacterKeysOfUntitledItems: an item without a headline is indexed
+// under a pair of its smallest character grams in the headline's place,
+// found by a query sharing the pair whatever its body distance; a pair
+// more than maxCharKeyMatches items share is a common one and nominates
+// none; an item with a headline is not indexed so.
+func TestCharacterKeysOfUntitledItems(t *testing.T) {
+	x := NewIndex(DefaultConfig())
+	far := ^uint64(0) // every bit of the body fingerprint differs
+	untitled := func(keys ...uint32) Signature {
+		return Signature{SimHash: 0, Words: 30, Sketch: []uint32{7, 9}, CharKeys: keys}
+	}
+	x.Add(1, untitled(10, 20, 30))
+	for id := uint64(100); id <= 100+maxCharKeyMatches; id++ {
+		x.Add(id, untitled(40, 50, 60)) // a common pair
+	}
+	titled := untitled(70, 80, 90)
+	titled.TitleHash = 0x1234_5678_9abc_def1
+	x.Add(2, titled)
+	for _, rebuilt := range []bool{false, true} {
+		if rebuilt {
+			x.Rebuild()
+		}
+		// The query's three smallest grams hold item 1's two smallest as
+		// its first and third: the pair (0,2) of its keys.
+		q := Signature{SimHash: far, TitleHash: 0x99, Words: 30, Sketch: []uint32{1000}, CharKeys: []uint32{10, 15, 20}}
+		if got := x.Candidates(q, nil); !slices.Equal(got, []uint64{1}) {
+			t.Errorf("rebuilt %v: pair of character grams found %v, want [1]", rebuilt, got)
+		}
+		q.CharKeys = []uint32{40, 50, 60}
+		if got := x.Candidates(q, nil); len(got) != 0 {
+			t.Errorf("rebuilt %v: a pair %d items share nominated %v", rebuilt, maxCharKeyMatches+1, got)
+		}
+		q.CharKeys = []uint32{70, 80, 90}
+		if got := x.Candidates(q, nil); len(got) != 0 {
+			t.Errorf("rebuilt %v: an item with a headline was found by its character grams: %v", rebuilt, got)
+		}
+	}
+	if n := len(indexKeys(untitled(10, 20, 30))); n != len(indexKeys(titled)) {
+		t.Errorf("an untitled item has %d index keys, a titled one %d: want the same", n, len(indexKeys(titled)))
+	}
+}

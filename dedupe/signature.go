@@ -50,6 +50,11 @@ type Signature struct {
 	// CharGramRunes). Empty in signatures stored before version 7.
 	Chars     []uint32
 	CharGrams int
+	// CharKeys are full-width hashes (charKey) of the grams behind the
+	// three smallest values of Chars, in that order: the index pairs them
+	// into keys for items without a headline (see charPairKey). Empty in
+	// signatures stored before version 8.
+	CharKeys []uint32
 }
 
 // signScratch is an Analyzer's working memory for SignText: what prepared
@@ -75,6 +80,7 @@ type prepared struct {
 	kept      [][]string
 	chars     []uint32
 	charGrams int
+	charKeys  []uint32
 	grams     []uint32
 }
 
@@ -309,7 +315,7 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 	if len(p.lead) > cfg.LeadWords {
 		p.lead = p.lead[:cfg.LeadWords]
 	}
-	p.chars, p.charGrams, p.grams = charSketch(p.grams, p.kept, gramBytes, cfg.CharSketchSize)
+	p.chars, p.charGrams, p.charKeys, p.grams = charSketch(p.grams, p.kept, gramBytes, cfg.CharSketchSize)
 	clear(p.kept) // words of this feed's texts
 	return p
 }
@@ -366,7 +372,7 @@ func signPrepared(cfg Config, p prepared) Signature {
 	// Sketch: bottom-k of the distinct shingle hashes' high halves.
 	sig.Shingles = len(shingles)
 	sig.Sketch = bottomK(shingles, cfg.SketchSize)
-	sig.Chars, sig.CharGrams = p.chars, p.charGrams
+	sig.Chars, sig.CharGrams, sig.CharKeys = p.chars, p.charGrams, p.charKeys
 
 	leadEnd := min(len(shingles), 2*cfg.LeadWords)
 	// 16 bits per lead shingle: a lead has at most 2·LeadWords shingles,
