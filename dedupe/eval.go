@@ -208,14 +208,23 @@ func score(items []LabeledItem, st *MemState) Report {
 		pred  uint64
 		label string
 	}
+	// An item without a cluster label is a story of its own: corpora
+	// often leave singletons unlabelled, and one "" cluster would make
+	// them all copies of each other.
+	label := func(i int) string {
+		if c := items[i].Cluster; c != "" {
+			return c
+		}
+		return "\x00" + strconv.Itoa(i)
+	}
 	cells := map[cell]int{}
 	preds := map[uint64][]int{}
 	labels := map[string][]int{}
-	for i, it := range items {
+	for i := range items {
 		p := st.Root(uint64(i + 1))
-		cells[cell{p, it.Cluster}]++
+		cells[cell{p, label(i)}]++
 		preds[p] = append(preds[p], i)
-		labels[it.Cluster] = append(labels[it.Cluster], i)
+		labels[label(i)] = append(labels[label(i)], i)
 	}
 	pairs := func(n int) int { return n * (n - 1) / 2 }
 	for _, c := range cells {
@@ -225,7 +234,7 @@ func score(items []LabeledItem, st *MemState) Report {
 		r.PredictedPairs += pairs(len(m))
 		for a := 0; a < len(m) && len(r.FalsePairs) < 20; a++ {
 			for b := a + 1; b < len(m) && len(r.FalsePairs) < 20; b++ {
-				if items[m[a]].Cluster != items[m[b]].Cluster {
+				if label(m[a]) != label(m[b]) {
 					r.FalsePairs = append(r.FalsePairs, [2]string{items[m[a]].ID, items[m[b]].ID})
 				}
 			}

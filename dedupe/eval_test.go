@@ -57,3 +57,20 @@ func TestUndatedCorpusStillLinks(t *testing.T) {
 		t.Errorf("undated copies: recall %.2f (%d of %d pairs), want 1", r.Recall, r.TruePairs, r.LabelPairs)
 	}
 }
+
+// TestUnlabelledItemsAreStoriesOfTheirOwn: a corpus that labels only its
+// clusters of copies leaves the other items without a cluster; they are
+// singletons, not one big cluster of everything unlabelled.
+func TestUnlabelledItemsAreStoriesOfTheirOwn(t *testing.T) {
+	t0 := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	items := []LabeledItem{
+		{ID: "orig", Feed: "a", URL: "https://water.example/1", Title: "Reservoir at forty-year low", Content: paras(mergeParas...), Cluster: "x", Published: t0},
+		{ID: "copy", Feed: "b", URL: "https://reprints.example/1", Title: "Reservoir at forty-year low", Content: paras(mergeParas...), Cluster: "x", Published: t0.Add(time.Hour)},
+		{ID: "other1", Feed: "c", URL: "https://c.example/1", Title: "Island ferry to stop for six weeks", Content: ferryStory, Published: t0},
+		{ID: "other2", Feed: "d", URL: "https://d.example/1", Title: "Council audit of transport budget", Content: "The annual audit of the city's transport budget found that ticket revenue covered barely half of operating costs last year.", Published: t0},
+	}
+	r := Evaluate(DefaultConfig(), items, ByPublished)
+	if r.LabelPairs != 1 || r.Recall != 1 || r.Precision != 1 {
+		t.Errorf("label pairs %d, recall %.2f, precision %.2f: want the one labelled pair, found, and nothing else", r.LabelPairs, r.Recall, r.Precision)
+	}
+}
