@@ -2,6 +2,7 @@ package dedupe
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -28,7 +29,8 @@ type LabeledItem struct {
 }
 
 // UnmarshalJSON reads a corpus line leniently, as corpora come from many
-// tools: id and cluster may be numbers; published may be RFC 3339 (with
+// tools: content may be named text or body, title headline, feed source,
+// published date and cluster cluster_id; id and cluster may be numbers; published may be RFC 3339 (with
 // or without a zone), RFC 1123 as in RSS, a date alone, Unix seconds, or
 // missing, null or empty (then the item counts as published when it
 // arrives, as the aggregator dates an undated item by when it first sees
@@ -40,11 +42,28 @@ func (it *LabeledItem) UnmarshalJSON(b []byte) error {
 		ID        json.RawMessage `json:"id"`
 		Cluster   json.RawMessage `json:"cluster"`
 		Published json.RawMessage `json:"published"`
+		// The names other tools give the same fields, read when the
+		// corpus's own are absent.
+		Text      string          `json:"text"`
+		Body      string          `json:"body"`
+		Headline  string          `json:"headline"`
+		Source    string          `json:"source"`
+		Date      json.RawMessage `json:"date"`
+		ClusterID json.RawMessage `json:"cluster_id"`
 	}
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
 	}
 	*it = LabeledItem(raw.plain)
+	it.Content = cmp.Or(it.Content, raw.Text, raw.Body)
+	it.Title = cmp.Or(it.Title, raw.Headline)
+	it.Feed = cmp.Or(it.Feed, raw.Source)
+	if len(raw.Published) == 0 {
+		raw.Published = raw.Date
+	}
+	if len(raw.Cluster) == 0 {
+		raw.Cluster = raw.ClusterID
+	}
 	var err error
 	if it.ID, err = stringOrNumber(raw.ID); err != nil {
 		return fmt.Errorf("id: %w", err)

@@ -36,6 +36,11 @@ func TestCorpusLinesAreReadLeniently(t *testing.T) {
 			t.Errorf("%s: id %q cluster %q published %v, want %q %q %v", tc.line, it.ID, it.Cluster, it.Published, tc.id, tc.clust, tc.published)
 		}
 	}
+	var other LabeledItem
+	if err := json.Unmarshal([]byte(`{"id":"b","cluster_id":7,"date":"2026-11-20T12:00:00Z","text":"<p>T</p>","headline":"H","source":"S"}`), &other); err != nil ||
+		other.Cluster != "7" || !other.Published.Equal(want) || other.Content != "<p>T</p>" || other.Title != "H" || other.Feed != "S" {
+		t.Errorf("a line with other tools' field names read as %+v (%v)", other, err)
+	}
 	var it LabeledItem
 	err := json.Unmarshal([]byte(`{"id":"x","published":"next Tuesday"}`), &it)
 	if err == nil || !strings.Contains(err.Error(), "next Tuesday") {
