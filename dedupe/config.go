@@ -61,8 +61,9 @@ type Config struct {
 	// and every figure of the one stating fewer repeated (see farCopy).
 	// 0 turns it off. MinFarCharJaccard is the same for a copy read with
 	// character errors: the character test (MinCharJaccard) at this
-	// higher threshold.
-	MinFarJaccard, MinFarCharJaccard float64
+	// higher threshold; MinFarContainment for a long passage copied whole
+	// into a longer text (0 turns that off).
+	MinFarJaccard, MinFarCharJaccard, MinFarContainment float64
 
 	// TimeTolerance: publish times closer than this are treated as equal
 	// when choosing the original (clock skew between publishers).
@@ -98,6 +99,7 @@ func DefaultConfig() Config {
 		MaxGapCrossSite:      7 * 24 * time.Hour,
 		MinFarJaccard:        0.8,
 		MinFarCharJaccard:    0.55,
+		MinFarContainment:    0.9,
 		BoilerMinItems:       3,
 		BoilerMinShare:       0.2,
 		BoilerMaxSegments:    1024,
@@ -113,7 +115,7 @@ func (c Config) Validate() error {
 	if c.LeadWords < 4 || c.SketchSize < 8 || c.CharSketchSize < 8 || c.TeaserWords < 1 {
 		errs = append(errs, errors.New("LeadWords >= 4, SketchSize >= 8, CharSketchSize >= 8 and TeaserWords >= 1 are required"))
 	}
-	for _, f := range []float64{c.MinJaccard, c.MinContainment, c.MinCharJaccard, c.MinCharGain, c.MinLeadContainment, c.MinTitleOverlap, c.MinNumberAgreement, c.MinFarJaccard, c.MinFarCharJaccard, c.BoilerMinShare} {
+	for _, f := range []float64{c.MinJaccard, c.MinContainment, c.MinCharJaccard, c.MinCharGain, c.MinLeadContainment, c.MinTitleOverlap, c.MinNumberAgreement, c.MinFarJaccard, c.MinFarCharJaccard, c.MinFarContainment, c.BoilerMinShare} {
 		if f < 0 || f > 1 {
 			errs = append(errs, fmt.Errorf("threshold %v: must be within [0,1]", f))
 		}

@@ -80,7 +80,10 @@ func linkable(cfg Config, a, b Member, sa, sb Signature, v Verdict) bool {
 // around new figures; a reprint site republishing an old story, a paper
 // reprinting another's article weeks later, or a feed bringing back an
 // evergreen text repeats the figures too, and it is the same text the
-// reader has already seen.
+// reader has already seen. A long passage copied whole into a longer text
+// (a cut reprint, an expanded re-filing) counts too: containment at least
+// MinFarContainment of a passage of at least minFarContainedShingles;
+// teasers and short items, whose wording templates share, do not.
 //
 // Within one site the headlines must agree too (MinTitleOverlap, when
 // both have one): a feed whose entries carry one text under different
@@ -88,7 +91,7 @@ func linkable(cfg Config, a, b Member, sa, sb Signature, v Verdict) bool {
 // company paragraph on every opening — is not reprinting, and its
 // boilerplate model learns that text only from its third entry on.
 func farCopy(cfg Config, ma, mb Member, a, b Signature, v Verdict) bool {
-	if cfg.MinFarJaccard <= 0 || !v.Duplicate || v.Reason != "simhash" {
+	if cfg.MinFarJaccard <= 0 || !v.Duplicate || v.Reason != "simhash" && v.Reason != "containment" {
 		return false
 	}
 	if siteDomain(ma.Site) == siteDomain(mb.Site) && len(a.Title) > 0 && len(b.Title) > 0 && titleOverlap(a.Title, b.Title) < cfg.MinTitleOverlap {
@@ -97,22 +100,29 @@ func farCopy(cfg Config, ma, mb Member, a, b Signature, v Verdict) bool {
 	if agree, _ := numbersAgree(cfg, a, b); agree < 1 {
 		return false
 	}
-	if v.Score >= cfg.MinFarJaccard {
+	if v.Reason == "simhash" && !v.Chars && v.Score >= cfg.MinFarJaccard {
 		return true
 	}
-	j := v.Score
-	if v.Chars {
-		small, large := a, b
-		if b.Shingles < a.Shingles {
-			small, large = b, a
-		}
-		j, _ = sketchSimilarity(small.Sketch, large.Sketch, small.Shingles, large.Shingles)
+	small, large := a, b
+	if b.Shingles < a.Shingles {
+		small, large = b, a
+	}
+	j, c := sketchSimilarity(small.Sketch, large.Sketch, small.Shingles, large.Shingles)
+	if j >= cfg.MinFarJaccard || cfg.MinFarContainment > 0 && c >= cfg.MinFarContainment && small.Shingles >= minFarContainedShingles {
+		return true
+	}
+	if v.Reason == "containment" {
+		return false
 	}
 	far := cfg
 	far.MinCharJaccard = cfg.MinFarCharJaccard
 	_, ok := compareChars(far, a, b, j)
 	return ok
 }
+
+// minFarContainedShingles is the shortest passage farCopy takes as copied
+// whole into a longer text: about a hundred words, several paragraphs.
+const minFarContainedShingles = 100
 
 // maxLinkPostWords is the most words an item may have and still be a
 // link post: a link aggregator's entry that carries the article's title and

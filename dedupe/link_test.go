@@ -200,16 +200,16 @@ func TestLinkPostsOfOneTemplateStayApart(t *testing.T) {
 }
 
 // TestReprintWeeksLaterLinks: a site that reprints a story word for word
-// five weeks after it ran is showing the reader a text already seen, so
-// the gaps between one story's items do not keep them apart; a teaser of
-// it that late (containment, not a near-verbatim copy) and a template
-// instance with new figures a month later still stay apart.
+// five weeks after it ran, or a long passage of it whole, is showing the
+// reader a text already seen, so the gaps between one story's items do not
+// keep them apart; a teaser of it that late (its first paragraph) and a
+// template instance with new figures a month later still stay apart.
 func TestReprintWeeksLaterLinks(t *testing.T) {
 	cfg := DefaultConfig()
 	p := mergeParas
 	orig := Doc{Title: "Reservoir at forty-year low", HTML: paras(p...), URL: "https://water.example/news/reservoir", FeedSite: "https://water.example/"}
 	reprint := Doc{Title: "Reservoir at forty-year low", HTML: paras(p...) + "<p>Share this story.</p>", URL: "https://reprints.example/reservoir", FeedSite: "https://reprints.example/"}
-	teaser := Doc{Title: "Reservoir at forty-year low", HTML: paras(p[0], p[1], "Read more"), URL: "https://teasers.example/reservoir", FeedSite: "https://teasers.example/"}
+	teaser := Doc{Title: "Reservoir at forty-year low", HTML: paras(p[0], "Read more"), URL: "https://teasers.example/reservoir", FeedSite: "https://teasers.example/"}
 	t0 := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
 	late, teased := t0.Add(35*24*time.Hour), t0.Add(20*24*time.Hour) // the teaser is far from both
 	if d := cfg.MaxGapCrossSite; late.Sub(t0) <= d {
@@ -231,6 +231,13 @@ func TestReprintWeeksLaterLinks(t *testing.T) {
 		if st.Root(teaserID) == origID {
 			t.Errorf("%s: a teaser five weeks late was linked: the far-apart rule accepts more than near-verbatim copies", order)
 		}
+	}
+
+	// A passage long enough to be copied whole (the five paragraphs of a
+	// longer report) links too.
+	long := Doc{Title: "Reservoir at forty-year low; ferry to stop", HTML: paras(p...) + "<p>" + ferryStory + "</p>", URL: "https://water.example/news/roundup", FeedSite: "https://water.example/"}
+	if st := ingest(t, cfg, []Doc{long, orig}, []time.Time{t0, late}); st.Root(2) != 1 {
+		t.Errorf("five paragraphs of a longer report, copied five weeks later, were not linked")
 	}
 
 	// Without the rule the reprint stays apart: what the test above proves
