@@ -123,6 +123,11 @@ func (a *Aggregator) apply(tx *store.Tx, r feedResult, journal *[]indexOp) (Summ
 	// Items are linked with what this fetch learned about the feed (its
 	// site link above all, which attribution compares against).
 	next := mergeFetched(cur, r.feed)
+	if r.err != nil {
+		// A failed fetch stored no items: the validators and body hash
+		// it may carry must not make the next poll skip them.
+		next.ETag, next.LastModified, next.BodyHash = cur.ETag, cur.LastModified, cur.BodyHash
+	}
 	st := newTxState(tx, a.opts.DedupeScope)
 	st.feeds[cur.ID] = next
 	st.release = a.releaseMapped
@@ -166,7 +171,7 @@ func mergeFetched(cur, f store.Feed) store.Feed {
 		cur.Title = f.Title
 	}
 	cur.SiteURL = f.SiteURL
-	cur.ETag, cur.LastModified = f.ETag, f.LastModified
+	cur.ETag, cur.LastModified, cur.BodyHash = f.ETag, f.LastModified, f.BodyHash
 	cur.LastStatus, cur.LastError, cur.LastFetched = f.LastStatus, f.LastError, f.LastFetched
 	cur.NextPoll, cur.Interval, cur.Failures = f.NextPoll, f.Interval, f.Failures
 	cur.Disabled = cur.Disabled || f.Disabled

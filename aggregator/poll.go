@@ -25,7 +25,7 @@ type Failure struct {
 type Summary struct {
 	Feeds       int       `json:"feeds"`        // feeds attempted
 	Fetched     int       `json:"fetched"`      // answered 200 and parsed
-	NotModified int       `json:"not_modified"` // answered 304
+	NotModified int       `json:"not_modified"` // answered 304, or 200 with the body whose items are stored
 	Failed      []Failure `json:"failed"`
 	NewItems    int       `json:"new_items"`
 	Updated     int       `json:"updated_items"` // seen again with changed content

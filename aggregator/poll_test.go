@@ -3,6 +3,7 @@ package aggregator
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -538,5 +539,65 @@ func TestChunkedPrepareSignsAsOnePass(t *testing.T) {
 	plain := dedupe.SignText(a.opts.Dedupe, az.Analyze(docOf(pf.Items[39], "https://big.example/")), nil)
 	if plain.Words != one[39].sig.Words+11+13 {
 		t.Errorf("item 39: %d words unlearned, %d learned; want the two shared lines (24 words) learned: the test no longer covers learning", plain.Words, one[39].sig.Words)
+	}
+}
+
+// TestUnchangedBodyWithoutValidatorsIsNotParsed: a server that sends no
+// ETag or Last-Modified answers 200 every time; when the body is the one
+// whose items the last poll stored, the poll counts it as not modified and
+// neither parses nor writes it. A changed body is parsed again.
+func TestUnchangedBodyWithoutValidatorsIsNotParsed(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	body := rssFeed("Alpha", "alpha", 5, now)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprint(w, body)
+	}))
+	defer srv.Close()
+	a, db := newTestAggregator(t, func() time.Time { return now })
+	subscribe(t, db, srv.URL+"/feed")
+	if s, _ := a.Poll(context.Background(), true, nil); s.Fetched != 1 || s.NewItems != 5 {
+		t.Fatalf("first poll = %+v, want 1 fetched, 5 new", s)
+	}
+	if s, _ := a.Poll(context.Background(), true, nil); s.NotModified != 1 || s.Fetched != 0 {
+		t.Errorf("second poll of the same body = %+v, want it not modified", s)
+	}
+	if f := feedByURL(t, db, srv.URL+"/feed"); f.LastStatus != 200 || f.LastError != "" || f.BodyHash == 0 {
+		t.Errorf("feed after the unchanged poll = %+v", f)
+	}
+	mu.Lock()
+	body = rssFeed("Alpha", "alpha", 6, now)
+	mu.Unlock()
+	if s, _ := a.Poll(context.Background(), true, nil); s.Fetched != 1 || s.NewItems != 1 {
+		t.Errorf("poll of a changed body = %+v, want 1 fetched, 1 new", s)
+	}
+}
+
+// TestFailedResultKeepsStoredValidators: a fetch that failed after its
+// response arrived (its items never stored) must not leave its validators
+// or body hash on the feed, or the next poll would get a 304, or skip the
+// same body, and lose those items for good.
+func TestFailedResultKeepsStoredValidators(t *testing.T) {
+	a, db := newTestAggregator(t, time.Now)
+	subscribe(t, db, "http://stored.example/feed")
+	f := feedByURL(t, db, "http://stored.example/feed")
+	err := db.Update(func(tx *store.Tx) error {
+		f.ETag, f.BodyHash = `"stored"`, 1
+		if err := tx.PutFeed(f); err != nil {
+			return err
+		}
+		failed := f
+		failed.ETag, failed.LastModified, failed.BodyHash = `"new"`, "Fri, 20 Nov 2026 12:00:00 GMT", 2
+		var journal []indexOp
+		_, err := a.apply(tx, a.failed(failed, errors.New("encoding the items failed")), &journal)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := feedByURL(t, db, "http://stored.example/feed"); got.ETag != `"stored"` || got.LastModified != "" || got.BodyHash != 1 || got.LastError == "" {
+		t.Errorf("after a failed result the feed is %+v, want the stored validators and the error", got)
 	}
 }

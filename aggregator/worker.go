@@ -5,6 +5,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/cespare/xxhash/v2"
+
 	"github.com/feedfold/feedfold/dedupe"
 	"github.com/feedfold/feedfold/store"
 )
@@ -40,7 +42,19 @@ func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed, fetched func()
 		f.URL = resp.FinalURL
 	}
 	f.LastStatus = resp.Status
-	if resp.NotModified {
+	var bodyHash uint64
+	if !resp.NotModified {
+		bodyHash = xxhash.Sum64(resp.Body)
+	}
+	if resp.NotModified || f.BodyHash != 0 && bodyHash == f.BodyHash {
+		// A 304, or the very body whose items the last poll stored (a
+		// server without validators): nothing to parse or write but the
+		// feed's record. The response's validators, if any, describe
+		// that same body.
+		if !resp.NotModified {
+			f.ETag, f.LastModified = resp.ETag, resp.LastModified
+			a.fetcher.Release(resp)
+		}
 		f.LastError, f.Failures = "", 0
 		f.NextPoll = now.Add(a.interval(f, nil, 0, resp.MaxAge))
 		res.feed, res.notModified = f, true
@@ -58,7 +72,9 @@ func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed, fetched func()
 	if err != nil {
 		return a.failed(f, err), done
 	}
-	f.ETag, f.LastModified = resp.ETag, resp.LastModified
+	// Validators and body hash go with the items, in the writer's
+	// transaction; apply keeps the stored ones if this result fails.
+	f.ETag, f.LastModified, f.BodyHash = resp.ETag, resp.LastModified, bodyHash
 	if parsed.Title != "" && !f.UserTitle {
 		f.Title = parsed.Title
 	}

@@ -20,6 +20,10 @@ type Feed struct {
 	// of the response that carried them.
 	ETag         string `json:"etag,omitempty"`
 	LastModified string `json:"last_modified,omitempty"`
+	// BodyHash is the xxHash of the last body whose items were stored, in
+	// the same transaction: a server that sends no validators answers 200
+	// with the same bytes, and that body needs no parsing (0: none yet).
+	BodyHash uint64 `json:"body_hash,omitempty"`
 
 	LastStatus  int       `json:"last_status"` // HTTP status of the last attempt, 0 if none reached the server
 	LastError   string    `json:"last_error"`  // "" when the last fetch succeeded

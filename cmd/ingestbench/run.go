@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -28,6 +29,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	itemBytes := fs.Int("item-bytes", 3000, "approximate HTML bytes of an item's content")
 	serveDir := fs.String("serve", "", "internal: serve this directory on loopback and print the address")
 	latency := fs.Duration("latency", 0, "delay every response by this long, as a remote server's round trips do (0: loopback speed)")
+	noValidators := fs.Bool("no-validators", false, "serve without Last-Modified and ignore conditional requests, as many servers do: the second poll gets every body again")
 	bin := fs.String("feedfold", "", "feedfold binary to measure (default: go build ./cmd/feedfold)")
 	keep := fs.Bool("keep", false, "keep the temporary directory")
 	format := fs.String("format", "rss", "feed format: rss (item HTML in CDATA), rss-escaped (entity-escaped HTML) or atom")
@@ -36,7 +38,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	if *serveDir != "" {
-		return serve(ctx, *serveDir, *latency, stdout)
+		return serve(ctx, *serveDir, *latency, *noValidators, stdout)
 	}
 
 	dir, err := os.MkdirTemp("", "ingestbench")
@@ -72,7 +74,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv := exec.CommandContext(ctx, self, "-serve", feedDir, "-latency", latency.String())
+	srv := exec.CommandContext(ctx, self, "-serve", feedDir, "-latency", latency.String(), "-no-validators="+strconv.FormatBool(*noValidators))
 	srvOut, _ := srv.StdoutPipe()
 	srv.Stderr = os.Stderr
 	if err := srv.Start(); err != nil {
@@ -227,14 +229,23 @@ func writeOPML(path, addr string, n int) error {
 }
 
 // serve runs the loopback feed server child: files with Last-Modified, so
-// a second poll is answered 304.
-func serve(ctx context.Context, dir string, latency time.Duration, stdout io.Writer) error {
+// a second poll is answered 304, unless noValidators: then every request
+// gets the whole file, with no validator to send back.
+func serve(ctx context.Context, dir string, latency time.Duration, noValidators bool, stdout io.Writer) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, ln.Addr().String())
 	var h http.Handler = http.FileServer(http.Dir(dir))
+	if noValidators {
+		files := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r.Header.Del("If-Modified-Since")
+			r.Header.Del("If-None-Match")
+			files.ServeHTTP(noLastModified{w}, r)
+		})
+	}
 	if latency > 0 {
 		files := h
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -248,4 +259,17 @@ func serve(ctx context.Context, dir string, latency time.Duration, stdout io.Wri
 		return err
 	}
 	return nil
+}
+
+// noLastModified drops the Last-Modified header the file server sets.
+type noLastModified struct{ http.ResponseWriter }
+
+func (w noLastModified) WriteHeader(code int) {
+	w.Header().Del("Last-Modified")
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w noLastModified) Write(b []byte) (int, error) {
+	w.Header().Del("Last-Modified")
+	return w.ResponseWriter.Write(b)
 }
