@@ -44,7 +44,7 @@ func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed, fetched func()
 	f.LastStatus = resp.Status
 	var bodyHash uint64
 	if !resp.NotModified {
-		bodyHash = xxhash.Sum64(resp.Body)
+		bodyHash = hashBody(resp.Body)
 	}
 	if resp.NotModified || f.BodyHash != 0 && bodyHash == f.BodyHash {
 		// A 304, or the very body whose items the last poll stored (a
@@ -280,4 +280,19 @@ func (a *Aggregator) interval(f store.Feed, published []time.Time, ttl, maxAge t
 		MaxAge:    maxAge,
 		Jitter:    a.jitter,
 	})
+}
+
+// readsVersion names what parsing and normalising make of a body. It is
+// part of the body hash: bump it when a change makes the same bytes yield
+// other items (a fix that keeps entries it dropped), so that bodies stored
+// before are read again instead of being skipped as unchanged.
+const readsVersion = "feedfold-reads-1"
+
+// hashBody is the hash Feed.BodyHash keeps of a stored body.
+func hashBody(body []byte) uint64 {
+	var d xxhash.Digest
+	d.Reset()
+	d.Write(body)
+	d.WriteString(readsVersion)
+	return d.Sum64()
 }
