@@ -69,8 +69,8 @@ func (s *Signature) UnmarshalBinary(b []byte) error {
 
 // UnmarshalIndexed decodes only what an Index needs — the fingerprints,
 // the word count, the first IndexedMinHashes sketch values, the first
-// IndexedAnchors anchors and the first two character keys — into s, reusing s's slices; the other fields
-// are left empty. Start-up restores every stored signature into the index
+// IndexedAnchors anchors and the first two character keys — into s,
+// reusing s's slices; the other fields are left empty. Start-up restores every stored signature into the index
 // (a million of them are about 500 MB), and decoding all of each, only to
 // drop most of it, was most of the start-up time.
 func (s *Signature) UnmarshalIndexed(b []byte) error {
