@@ -34,6 +34,11 @@ type txState struct {
 // CPU in a 50,000-item poll, refaulting those).
 const sigReadsPerRelease = 16
 
+// DedupeState is the stored clustering as linking reads it through tx
+// (a read-only one will do), with scope the default deduplication scope:
+// `feedfold explain` asks it what linking asks.
+func DedupeState(tx *store.Tx, scope string) dedupe.State { return newTxState(tx, scope) }
+
 func newTxState(tx *store.Tx, scope string) *txState {
 	return &txState{tx: tx, feeds: map[uint64]store.Feed{}, scopes: map[string]string{}, scope: scope}
 }

@@ -70,11 +70,16 @@ func explainCmd() command {
 				var ma, mb dedupe.Member
 				err = db.View(func(tx *store.Tx) error {
 					var err error
-					if out.A, sa, ma, err = explainItem(tx, args[0]); err != nil {
+					if out.A, sa, err = explainItem(tx, args[0]); err != nil {
 						return err
 					}
-					out.B, sb, mb, err = explainItem(tx, args[1])
-					return err
+					if out.B, sb, err = explainItem(tx, args[1]); err != nil {
+						return err
+					}
+					st := aggregator.DedupeState(tx, a.cfg.DedupeScope)
+					ma, _ = st.Member(out.A.ID)
+					mb, _ = st.Member(out.B.ID)
+					return nil
 				})
 				if err != nil {
 					return err
@@ -127,18 +132,18 @@ func explainCmd() command {
 	}
 }
 
-func explainItem(tx *store.Tx, rawURL string) (explainSide, dedupe.Signature, dedupe.Member, error) {
+func explainItem(tx *store.Tx, rawURL string) (explainSide, dedupe.Signature, error) {
 	var sig dedupe.Signature
 	id, ok := tx.ItemIDByNormURL(aggregator.NormalizeURL(rawURL))
 	if !ok {
-		return explainSide{}, sig, dedupe.Member{}, fmt.Errorf("no stored item has the URL %s", rawURL)
+		return explainSide{}, sig, fmt.Errorf("no stored item has the URL %s", rawURL)
 	}
 	it, err := tx.Item(id)
 	if err != nil {
-		return explainSide{}, sig, dedupe.Member{}, err
+		return explainSide{}, sig, err
 	}
 	if err := sig.UnmarshalBinary(tx.Signature(id)); err != nil {
-		return explainSide{}, sig, dedupe.Member{}, fmt.Errorf("item %d has no readable signature: %w", id, err)
+		return explainSide{}, sig, fmt.Errorf("item %d has no readable signature: %w", id, err)
 	}
 	f, _ := tx.Feed(it.FeedID)
 	side := explainSide{
@@ -149,11 +154,5 @@ func explainItem(tx *store.Tx, rawURL string) (explainSide, dedupe.Signature, de
 	if l, ok := tx.LinkOf(id); ok {
 		side.Reason = l.Reason
 	}
-	// The site as linking sees it (aggregator's txState): the feed's
-	// site, else the feed itself.
-	site := f.SiteURL
-	if site == "" {
-		site = f.URL
-	}
-	return side, sig, dedupe.Member{ID: id, Site: site, URL: it.NormURL, Published: it.Published, FirstSeen: it.FirstSeen}, nil
+	return side, sig, nil
 }
