@@ -46,26 +46,29 @@ func normalizeItems(f *gofeed.Feed, feedURL string, now time.Time) []store.Item 
 			continue
 		}
 		it := normalizeItem(gi, feedURL, now)
-		if i, ok := first[it.Key]; ok && it.URL != "" && out[i].URL != "" && it.URL != out[i].URL && it.Key == strings.TrimSpace(gi.GUID) {
+		i, seen := first[it.Key]
+		switch {
+		case !seen:
+			first[it.Key] = len(out)
+		case it.URL != "" && out[i].URL != "" && it.URL != out[i].URL && it.Key == strings.TrimSpace(gi.GUID):
 			if shared == nil {
 				shared = map[string]bool{}
 			}
-			shared[it.Key] = true
-		} else if !ok {
-			first[it.Key] = len(out)
+			shared[it.Key] = true // kept, to be keyed by its link below
+		default:
+			continue // a repeat: the first wins
 		}
 		out = append(out, it)
 	}
-	if shared != nil {
-		for i := range out {
-			if shared[out[i].Key] && out[i].URL != "" {
-				out[i].Key = out[i].URL
-			}
-		}
+	if shared == nil {
+		return out
 	}
 	seen := make(map[string]bool, len(out))
 	kept := out[:0]
 	for _, it := range out {
+		if shared[it.Key] && it.URL != "" {
+			it.Key = it.URL
+		}
 		if !seen[it.Key] {
 			seen[it.Key] = true
 			kept = append(kept, it)
