@@ -241,6 +241,13 @@ func (a *Aggregator) insert(tx *store.Tx, st *txState, p prepared, journal *[]in
 	if err := tx.PutSignature(it.ID, p.sigBytes); err != nil {
 		return false, err
 	}
+	if len(p.sig.Credits) > 0 {
+		if f, ok := st.feed(it.FeedID); ok {
+			if err := tx.AddCitations(dedupe.CitedSources(siteOf(f), p.sig.Credits)); err != nil {
+				return false, err
+			}
+		}
+	}
 	linked, err := a.link(tx, st, it, p.sig)
 	if err != nil {
 		return false, err

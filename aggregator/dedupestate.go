@@ -56,7 +56,14 @@ func (s *txState) scopeOf(category string) string {
 	return sc
 }
 
-var _ dedupe.State = (*txState)(nil)
+var (
+	_ dedupe.State     = (*txState)(nil)
+	_ dedupe.Citations = (*txState)(nil)
+)
+
+// Citations implements dedupe.Citations from the store's counts, which
+// insert adds to.
+func (s *txState) Citations(source string) int { return s.tx.Citations(source) }
 
 func (s *txState) Signature(id uint64) (dedupe.Signature, bool) {
 	if s.sigReads++; s.release != nil && s.sigReads%sigReadsPerRelease == 0 {
@@ -99,14 +106,19 @@ func metaOf(it store.Item) store.ItemMeta {
 	return store.ItemMeta{ID: it.ID, FeedID: it.FeedID, NormURL: it.NormURL, Published: it.Published, FirstSeen: it.FirstSeen}
 }
 
-func (s *txState) memberOf(it store.ItemMeta, f store.Feed, sig dedupe.Signature) dedupe.Member {
-	site := f.SiteURL
-	if site == "" {
-		site = f.URL
+// siteOf is the site a feed's items come from, as deduplication knows
+// sites: the feed's home page, else the feed itself.
+func siteOf(f store.Feed) string {
+	if f.SiteURL != "" {
+		return f.SiteURL
 	}
+	return f.URL
+}
+
+func (s *txState) memberOf(it store.ItemMeta, f store.Feed, sig dedupe.Signature) dedupe.Member {
 	return dedupe.Member{
 		ID:        it.ID,
-		Site:      site,
+		Site:      siteOf(f),
 		URL:       it.NormURL,
 		Credits:   sig.Credits,
 		Published: it.Published,

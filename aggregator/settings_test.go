@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -402,5 +403,52 @@ func TestSharedGUIDDoesNotDropStories(t *testing.T) {
 	// The server sends no validators: the body is parsed again.
 	if s, _ := a.Poll(context.Background(), true, nil); s.NewItems != 0 || s.Updated != 0 {
 		t.Errorf("second poll: %d new, %d updated, want nothing", s.NewItems, s.Updated)
+	}
+}
+
+// TestCitedPublisherStaysOriginalAcrossRestart: three reprint sites credit
+// water.example ("Source: water.example") on other stories; the counts are
+// kept in the database, so after a restart a site that copies
+// water.example's story without a credit and stamps it five hours earlier
+// is still listed as the copy.
+func TestCitedPublisherStaysOriginalAcrossRestart(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	path := filepath.Join(t.TempDir(), "cited.db")
+	open := func() (*Aggregator, *store.DB) {
+		db, err := store.Open(path, store.Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := New(context.Background(), db, Options{Now: func() time.Time { return now },
+			Fetch: FetchOptions{AllowPrivateNetworks: true, Timeout: 5 * time.Second}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a, db
+	}
+	fs := newFeedServer(t)
+	stories := []string{otherStoryText, lottery, spam}
+	for i, s := range stories {
+		site := fmt.Sprintf("https://reprint%d.example/", i)
+		fs.set(fmt.Sprintf("/reprint%d", i), site, item{"r", "Story", site + "story", t09, "<p>" + s + "</p><p>Source: water.example</p>"})
+	}
+	a, db := open()
+	for i := range stories {
+		subscribe(t, db, fmt.Sprintf("%s/reprint%d", fs.URL, i))
+	}
+	a.Poll(context.Background(), true, nil)
+	db.Close()
+
+	fs.set("/gazette", "https://gazette.example/", item{"g1", "River floods town", "https://gazette.example/flood", "Tue, 24 Nov 2026 05:00:00 +0000", storyText("northern")})
+	fs.set("/water", "https://water.example/", item{"w1", "River floods town", "https://water.example/flood", t10, storyText("northern")})
+	a, db = open()
+	defer db.Close()
+	subscribe(t, db, fs.URL+"/gazette")
+	a.Poll(context.Background(), true, nil) // the copy arrives first
+	subscribe(t, db, fs.URL+"/water")
+	a.Poll(context.Background(), true, nil)
+	got := canonical(t, db)
+	if cs := got["https://water.example/flood"]; len(cs) != 1 || !strings.HasPrefix(cs[0], "https://gazette.example/flood") {
+		t.Errorf("canonical items %v: want water.example's item as the original with the gazette's copy", got)
 	}
 }

@@ -131,10 +131,7 @@ func (a *Aggregator) prepare(az *dedupe.Analyzer, res *feedResult, items []store
 			bp = dedupe.NewBoilerplate(a.opts.Dedupe)
 		}
 	}
-	site := f.SiteURL
-	if site == "" {
-		site = f.URL
-	}
+	site := siteOf(f)
 	// Learn from every new item first, so the first poll of a feed
 	// already strips what its items share; then sign.
 	if len(res.items) > analyzeChunk {

@@ -68,6 +68,14 @@ type Config struct {
 	// TimeTolerance: publish times closer than this are treated as equal
 	// when choosing the original (clock skew between publishers).
 	TimeTolerance time.Duration
+	// MinCitations and CitedWindow: when no member of a cluster credits
+	// another, the earliest wins, unless its site has never been credited
+	// as a source by another site's item and a member of a site credited
+	// at least MinCitations times was published at most CitedWindow after
+	// it: a reprint site's clock (or a time zone it declares wrongly) then
+	// does not crown its copy (see ChooseOriginal). 0 turns it off.
+	MinCitations int
+	CitedWindow  time.Duration
 
 	// Boilerplate learning: a segment is boilerplate for a feed once it
 	// has appeared in at least BoilerMinItems of the feed's recent items
@@ -95,6 +103,8 @@ func DefaultConfig() Config {
 		MinTitleOverlap:      0.5,
 		MinNumberAgreement:   0.5,
 		TimeTolerance:        2 * time.Minute,
+		MinCitations:         3,
+		CitedWindow:          24 * time.Hour,
 		MaxGapSameSite:       96 * time.Hour,
 		MaxGapCrossSite:      7 * 24 * time.Hour,
 		MinFarJaccard:        0.8,

@@ -190,3 +190,34 @@ var noisyRecallFloors = map[string]float64{
 	"dev-natural.jsonl":   0.55,
 	"dev-synthetic.jsonl": 0.4,
 }
+
+// TestCorpusCopiesStampedEarlier: the synthetic part with every copy
+// stamped 1–5 hours before its original, as a reprint site's clock or a
+// wrongly declared time zone stamps it. Copies that credit their source
+// are placed by attribution; the rest by the cited-source rule, since the
+// originals' sites (bbc.co.uk, reuters.com) are what the other reprints
+// credit. Measured 53/53 in every order, and 48/53 without the rule
+// (MinCitations 0). The natural part has no credit lines and its labelled
+// originals are by definition the earliest filings, so it does not apply.
+func TestCorpusCopiesStampedEarlier(t *testing.T) {
+	items := loadCorpus(t, "dev-synthetic.jsonl")
+	orig := map[string]time.Time{}
+	for _, it := range items {
+		if it.Original {
+			orig[it.Cluster] = it.Published
+		}
+	}
+	for i := range items {
+		if o, ok := orig[items[i].Cluster]; ok && !items[i].Original {
+			items[i].Published = o.Add(-time.Duration(1+i%5) * time.Hour)
+		}
+	}
+	cfg := DefaultConfig()
+	for _, order := range []Order{ByPublished, Reversed, Shuffled} {
+		rep := Evaluate(cfg, items, order)
+		t.Logf("%s: original right %.4f (%d/%d), precision %.4f, recall %.4f", order, rep.OriginalRate, rep.OriginalsRight, rep.OriginalsJudged, rep.Precision, rep.Recall)
+		if rep.OriginalRate < floors["dev-synthetic.jsonl"].original {
+			t.Errorf("%s: original right %.4f below %.2f; wrong: %v", order, rep.OriginalRate, floors["dev-synthetic.jsonl"].original, rep.WrongOrigin)
+		}
+	}
+}

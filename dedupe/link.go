@@ -3,6 +3,7 @@ package dedupe
 import (
 	"math/bits"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -16,6 +17,41 @@ type State interface {
 	// Members lists every item of the cluster whose canonical is root,
 	// root included.
 	Members(root uint64) []uint64
+}
+
+// Citations is what a State may also count: how many items credit a
+// source (as CitedSources returns it: a registrable domain or a bare
+// name) when it is not their own site. Recluster reads it for
+// Member.Cited; a State without it leaves every member uncited.
+type Citations interface {
+	Citations(source string) int
+}
+
+// CitedSources returns the credits of an item of site that name another
+// site: what a Citations count adds the item to. An item crediting its
+// own domain cites nothing.
+func CitedSources(site string, cs []string) []string {
+	d := siteDomain(site)
+	var out []string
+	for _, c := range cs {
+		if !credits(c, d) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// citationsOf is how many items cite the site domain d, by its domain or
+// by its bare name ("bbc" for bbc.co.uk, as credits reads it).
+func citationsOf(c Citations, d string) int {
+	if d == "" {
+		return 0
+	}
+	n := c.Citations(d)
+	if label, _, _ := strings.Cut(d, "."); label != d {
+		n += c.Citations(label)
+	}
+	return n
 }
 
 // maxMerge bounds how many existing clusters one new item can join into
@@ -279,6 +315,11 @@ func Recluster(cfg Config, st State, ids []uint64, extraM map[uint64]Member, ext
 	if len(ms) == 0 {
 		return Decision{}
 	}
+	if c, ok := st.(Citations); ok && len(ms) > 1 {
+		for i := range ms {
+			ms[i].Cited = citationsOf(c, siteDomain(ms[i].Site))
+		}
+	}
 	oi, why := ChooseOriginal(cfg, ms)
 	d := Decision{Root: ms[oi].ID, Chosen: why}
 	if len(ms) == 1 {
@@ -365,6 +406,7 @@ func tooFarApart(cfg Config, a, b Member) bool {
 
 // MemState is an in-memory State, for the evaluation and tests.
 type MemState struct {
+	cited   map[string]int
 	sigs    map[uint64]Signature
 	members map[uint64]Member
 	root    map[uint64]uint64
@@ -374,7 +416,8 @@ type MemState struct {
 // NewMemState returns an empty state.
 func NewMemState() *MemState {
 	return &MemState{
-		sigs: map[uint64]Signature{}, members: map[uint64]Member{},
+		cited: map[string]int{},
+		sigs:  map[uint64]Signature{}, members: map[uint64]Member{},
 		root: map[uint64]uint64{}, copies: map[uint64][]uint64{},
 	}
 }
@@ -383,7 +426,13 @@ func NewMemState() *MemState {
 func (s *MemState) Put(id uint64, sig Signature, m Member) {
 	m.ID = id
 	s.sigs[id], s.members[id] = sig, m
+	for _, c := range CitedSources(m.Site, sig.Credits) {
+		s.cited[c]++
+	}
 }
+
+// Citations implements Citations.
+func (s *MemState) Citations(source string) int { return s.cited[source] }
 
 // Apply stores a Decision.
 func (s *MemState) Apply(d Decision) {

@@ -2,6 +2,7 @@ package dedupe
 
 import (
 	"fmt"
+	"math/rand"
 	"reflect"
 	"slices"
 	"strings"
@@ -289,4 +290,75 @@ func TestOneBlurbUnderManyHeadlinesIsNotAReprint(t *testing.T) {
 	if st := ingest(t, cfg, []Doc{ep41, repost}, []time.Time{t0, t0.Add(3 * week)}); st.Root(2) != 1 {
 		t.Errorf("the same episode re-posted three weeks later under its headline was not folded")
 	}
+}
+
+// TestCitedPublisherBeatsAnUncreditedCopyStampedEarlier: a site that
+// copies without a credit line and stamps its copy hours before the
+// publisher's own item must not become the original when other sites'
+// reprints name that publisher as their source; the earliest still wins
+// when the publisher is not credited enough, is itself later than a day,
+// or when the early site has been credited too.
+func TestCitedPublisherBeatsAnUncreditedCopyStampedEarlier(t *testing.T) {
+	cfg := DefaultConfig()
+	t0 := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	// Reprints of other stories crediting water.example, n of them.
+	citing := func(n int, source string) ([]Doc, []time.Time) {
+		var docs []Doc
+		var pubs []time.Time
+		for i := range n {
+			site := "https://reprint" + itoa(uint64(i)) + ".example/"
+			docs = append(docs, Doc{Title: "Story " + itoa(uint64(i)), HTML: paras(ferryStoryVariant(i), "@Source: "+source), URL: site + "s", FeedSite: site})
+			pubs = append(pubs, t0.Add(-time.Duration(48+i)*time.Hour))
+		}
+		return docs, pubs
+	}
+	orig := Doc{Title: "Reservoir at forty-year low", HTML: paras(mergeParas...), URL: "https://water.example/news/reservoir", FeedSite: "https://water.example/"}
+	copyOf := Doc{Title: "Reservoir at forty-year low", HTML: "<p>LOCAL GAZETTE, subscribe for $1</p>" + paras(mergeParas...), URL: "https://gazette.example/reservoir", FeedSite: "https://gazette.example/"}
+	rootOf := func(t *testing.T, cfg Config, citers int, source string, copyAt, origAt time.Time, extra ...Doc) (origRoot bool) {
+		t.Helper()
+		docs, pubs := citing(citers, source)
+		for _, d := range extra {
+			docs, pubs = append(docs, d), append(pubs, t0.Add(-72*time.Hour))
+		}
+		n := len(docs)
+		// The copy arrives first, as a faster feed's would.
+		docs, pubs = append(docs, copyOf, orig), append(pubs, copyAt, origAt)
+		st := ingest(t, cfg, docs, pubs)
+		copyID, origID := uint64(n+1), uint64(n+2)
+		if st.Root(copyID) != st.Root(origID) {
+			t.Fatalf("the copy and the original were not linked at all")
+		}
+		return st.Root(copyID) == origID
+	}
+	early := t0.Add(-4 * time.Hour)
+	if !rootOf(t, cfg, 3, "water.example", early, t0) {
+		t.Errorf("a copy stamped 4 h early beat a publisher three other sites credit")
+	}
+	if !rootOf(t, cfg, 3, "water", early, t0) {
+		t.Errorf("credits by bare name (\"water\") did not count for water.example")
+	}
+	if rootOf(t, cfg, 2, "water.example", early, t0) {
+		t.Errorf("two credits made water.example a cited source: MinCitations is %d", cfg.MinCitations)
+	}
+	if rootOf(t, cfg, 3, "water.example", t0.Add(-cfg.CitedWindow-time.Hour), t0) {
+		t.Errorf("a copy more than CitedWindow earlier lost to the cited publisher")
+	}
+	gazetteCited := Doc{Title: "Other story", HTML: paras(ferryStory, "Source: gazette.example"), URL: "https://citer.example/x", FeedSite: "https://citer.example/"}
+	if rootOf(t, cfg, 3, "water.example", early, t0, gazetteCited) {
+		t.Errorf("the earliest member's site is credited itself, yet it lost to a more credited site")
+	}
+	off := cfg
+	off.MinCitations = 0
+	if rootOf(t, off, 3, "water.example", early, t0) {
+		t.Errorf("with MinCitations 0 the cited publisher still won: the test does not test the rule")
+	}
+}
+
+// ferryStoryVariant is a distinct story per i: the citing reprints must
+// not be copies of each other or of the tested pair.
+func ferryStoryVariant(i int) string {
+	words := strings.Fields(ferryStory)
+	r := rand.New(rand.NewSource(int64(i) + 100))
+	r.Shuffle(len(words), func(a, b int) { words[a], words[b] = words[b], words[a] })
+	return strings.Join(words, " ")
 }

@@ -16,6 +16,9 @@ type Member struct {
 	// Category and Scope: the feed's category and that category's
 	// deduplication scope (ScopeAll when empty).
 	Category, Scope string
+	// Cited is how many items of other sites credit this item's site as
+	// their source (filled by Recluster from a State with Citations).
+	Cited int
 }
 
 // ChooseOriginal picks a cluster's original and says why:
@@ -25,6 +28,14 @@ type Member struct {
 //     to one's own domain does not count, so a copy cannot crown itself);
 //     an item whose link points at another member's site credits that
 //     site too (a link blog's entry, a feed carrying another site's URL);
+//   - "cited-source": no member credits another, and the earliest
+//     member's site has never been credited as a source by another site
+//     while a member published at most cfg.CitedWindow after it comes from
+//     a site credited cfg.MinCitations times or more (Member.Cited): the
+//     earliest such member. A reprint site stamped hours before the
+//     publisher it copies, by its clock or a wrongly declared time zone,
+//     is the usual way a copy looks earliest; a publisher other sites
+//     name as their source is the likelier origin of the same words;
 //   - "earliest": the earliest publish time, times closer than
 //     cfg.TimeTolerance counting as equal;
 //   - "first-seen": a tie on time, broken by when feedfold first saw it
@@ -87,7 +98,21 @@ func ChooseOriginal(cfg Config, ms []Member) (int, string) {
 		i, _ := earliest(cfg, ms, tied)
 		return i, "attribution"
 	}
-	return earliest(cfg, ms, eligible)
+	i, why := earliest(cfg, ms, eligible)
+	if ms[i].Cited == 0 && cfg.MinCitations > 0 {
+		d := siteDomain(ms[i].Site)
+		var cited []int
+		for _, j := range eligible {
+			if ms[j].Cited >= cfg.MinCitations && siteDomain(ms[j].Site) != d && ms[j].Published.Sub(ms[i].Published) <= cfg.CitedWindow {
+				cited = append(cited, j)
+			}
+		}
+		if len(cited) > 0 {
+			j, _ := earliest(cfg, ms, cited)
+			return j, "cited-source"
+		}
+	}
+	return i, why
 }
 
 // earliest picks among idx by publish time, then first seen, then id.

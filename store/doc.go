@@ -36,6 +36,8 @@
 //	users           user id -> User (JSON); user_names: name -> user id
 //	item_state      user id | item id -> flags byte (read, starred)
 //	categories      category name -> Category (JSON)   (schema 2)
+//	citations       credited source (domain or bare name) -> uvarint count
+//	                of items of other sites crediting it (schema 5)
 //
 // Times in keys are Unix nanoseconds with the sign bit flipped, so byte
 // order equals time order for every representable time.

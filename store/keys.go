@@ -26,6 +26,7 @@ var (
 	bucketCategories   = []byte("categories")     // schema 2
 	bucketItemBodies   = []byte("item_bodies")    // schema 4
 	bucketItemBodyRefs = []byte("item_body_refs") // schema 4
+	bucketCitations    = []byte("citations")      // schema 5
 )
 
 var allBuckets = [][]byte{

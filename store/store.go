@@ -13,7 +13,7 @@ import (
 
 // SchemaVersion is the layout this code reads and writes. Open migrates
 // older files forward, one step at a time, inside a single transaction.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // migrations[i] upgrades a file from schema i to i+1. Version 0 is an empty
 // file: the first migration creates every bucket.
@@ -45,6 +45,15 @@ var migrations = []func(*bolt.Tx) error{
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return fmt.Errorf("create bucket %s: %w", b, err)
 			}
+		}
+		return nil
+	},
+	// 5: how often each source is credited by other sites' items (see
+	// Tx.Citations). Items stored before count nothing: their credits
+	// live in signatures, which only the deduper reads.
+	func(tx *bolt.Tx) error {
+		if _, err := tx.CreateBucketIfNotExists(bucketCitations); err != nil {
+			return fmt.Errorf("create bucket %s: %w", bucketCitations, err)
 		}
 		return nil
 	},

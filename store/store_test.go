@@ -287,6 +287,43 @@ func TestMigratesSchema1(t *testing.T) {
 	})
 }
 
+// TestMigratesSchema4: a file from before the citation counts opens,
+// gains their bucket and counts from then on.
+func TestMigratesSchema4(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.bolt.Update(func(tx *boltTx) error {
+		if err := tx.DeleteBucket(bucketCitations); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put([]byte("schema"), u64(4))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if db, err = Open(path, Options{}); err != nil {
+		t.Fatalf("open schema 4: %v", err)
+	}
+	defer db.Close()
+	for range 2 {
+		if err := db.Update(func(tx *Tx) error { return tx.AddCitations([]string{"bbc.co.uk", "reuters"}) }); err != nil {
+			t.Fatalf("count citations after migration: %v", err)
+		}
+	}
+	db.View(func(tx *Tx) error {
+		if n := tx.Citations("bbc.co.uk"); n != 2 {
+			t.Errorf("bbc.co.uk cited %d times, want 2", n)
+		}
+		if n := tx.Citations("mirror.co.uk"); n != 0 {
+			t.Errorf("an uncited source counts %d", n)
+		}
+		return nil
+	})
+}
+
 func TestCheckFindsBrokenInvariants(t *testing.T) {
 	db := openTest(t)
 	ids := addItems(t, db, 1, 3, time.Now())
