@@ -18,6 +18,31 @@ type Boilerplate struct {
 	cfg   Config
 	items uint32            // items observed (decayed with the counts)
 	count map[uint64]uint32 // segment hash -> items it appeared in
+	// recent holds the digests (textDigest) of the last items observed,
+	// next the slot the next one takes. An item whose text is one of
+	// theirs word for word is the same story posted again (under a new
+	// link, or listed twice by its CMS), not evidence of what the feed
+	// repeats around its stories: counted again, a story posted three
+	// times in a young feed became the feed's boilerplate, and its
+	// paragraphs were stripped from every later version of it (a BBC
+	// story posted twice, then revised, was not linked to its revision).
+	recent [recentItems]uint64
+	next   int
+}
+
+// recentItems is how many item digests a model keeps: re-postings come
+// close together in a feed.
+const recentItems = 8
+
+// textDigest identifies an item's text word for word (numbers included,
+// unlike the masked segment hashes), its segments in any order; 0 for an
+// empty text, which is never matched.
+func textDigest(t *Text) uint64 {
+	var d uint64
+	for _, s := range t.segs {
+		d += mix(seqHash(s.hs))
+	}
+	return d
 }
 
 // NewBoilerplate returns an empty model.
@@ -31,6 +56,14 @@ func (b *Boilerplate) Observe(doc Doc) { b.ObserveText(Analyze(doc)) }
 // ObserveText learns from one analysed item of the feed. Each segment
 // counts once per item, however often the item repeats it.
 func (b *Boilerplate) ObserveText(t *Text) {
+	d := textDigest(t)
+	if d != 0 {
+		if slices.Contains(b.recent[:], d) {
+			return
+		}
+		b.recent[b.next] = d
+		b.next = (b.next + 1) % recentItems
+	}
 	for i, s := range t.segs {
 		// An item has a few dozen segments: a backward scan finds
 		// repeats without a map per item (5% of a poll's allocations).
@@ -82,8 +115,9 @@ func (b *Boilerplate) learned(h uint64) bool {
 	return int(c) >= b.cfg.BoilerMinItems && float64(c) >= b.cfg.BoilerMinShare*float64(b.items)
 }
 
-// MarshalBinary encodes the model: items, then (hash, count) pairs sorted by
-// hash so equal models encode equally.
+// MarshalBinary encodes the model: format 2, items, the recent digests
+// (a count, then 8 bytes each, oldest first), then (hash, count) pairs
+// sorted by hash so equal models encode equally. Format 1 had no digests.
 func (b *Boilerplate) MarshalBinary() ([]byte, error) {
 	hs := make([]uint64, 0, len(b.count))
 	// Segments seen once are most of the table and almost never
@@ -96,8 +130,18 @@ func (b *Boilerplate) MarshalBinary() ([]byte, error) {
 	}
 	sort.Slice(hs, func(i, j int) bool { return hs[i] < hs[j] })
 	out := make([]byte, 0, 1+binary.MaxVarintLen32+len(hs)*12)
-	out = append(out, 1) // format version
+	out = append(out, 2) // format version
 	out = binary.AppendUvarint(out, uint64(b.items))
+	var ds []uint64
+	for i := range recentItems {
+		if d := b.recent[(b.next+i)%recentItems]; d != 0 {
+			ds = append(ds, d)
+		}
+	}
+	out = binary.AppendUvarint(out, uint64(len(ds)))
+	for _, d := range ds {
+		out = binary.LittleEndian.AppendUint64(out, d)
+	}
 	for _, h := range hs {
 		out = binary.LittleEndian.AppendUint64(out, h)
 		out = binary.AppendUvarint(out, uint64(b.count[h]))
@@ -109,15 +153,30 @@ var errBadBoilerplate = errors.New("dedupe: malformed boilerplate state")
 
 // UnmarshalBinary restores a model written by MarshalBinary.
 func (b *Boilerplate) UnmarshalBinary(data []byte) error {
-	if len(data) < 2 || data[0] != 1 {
+	if len(data) < 2 || data[0] != 1 && data[0] != 2 {
 		return errBadBoilerplate
 	}
+	format := data[0]
 	data = data[1:]
 	n, k := binary.Uvarint(data)
 	if k <= 0 {
 		return errBadBoilerplate
 	}
 	data = data[k:]
+	var recent [recentItems]uint64
+	next := 0
+	if format >= 2 {
+		nd, k := binary.Uvarint(data)
+		if k <= 0 || nd > recentItems || uint64(len(data)-k) < 8*nd {
+			return errBadBoilerplate
+		}
+		data = data[k:]
+		for range nd {
+			recent[next] = binary.LittleEndian.Uint64(data)
+			next = (next + 1) % recentItems
+			data = data[8:]
+		}
+	}
 	count := make(map[uint64]uint32)
 	for len(data) > 0 {
 		if len(data) < 9 {
@@ -131,7 +190,7 @@ func (b *Boilerplate) UnmarshalBinary(data []byte) error {
 		count[h] = uint32(c)
 		data = data[8+k:]
 	}
-	b.items, b.count = uint32(n), count
+	b.items, b.count, b.recent, b.next = uint32(n), count, recent, next
 	return nil
 }
 
