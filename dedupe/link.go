@@ -41,6 +41,17 @@ func CitedSources(site string, cs []string) []string {
 	return out
 }
 
+// SiteCitations is how many items of other sites credit site (a feed's
+// site URL or host) as their source, as st counts them; 0 when st does
+// not count citations.
+func SiteCitations(st State, site string) int {
+	c, ok := st.(Citations)
+	if !ok {
+		return 0
+	}
+	return citationsOf(c, siteDomain(site))
+}
+
 // citationsOf is how many items cite the site domain d, by its domain or
 // by its bare name ("bbc" for bbc.co.uk, as credits reads it).
 func citationsOf(c Citations, d string) int {

@@ -451,3 +451,53 @@ func TestExplainSaysWhyAPairStaysApart(t *testing.T) {
 		t.Errorf("explain did not say why the pair stays apart:\n%s", out)
 	}
 }
+
+// TestExplainSaysWhyTheOriginal: explain names the rule that made the
+// linked pair's original, and how often each side's site is credited.
+// Three reprint sites credit water.example; the gazette copies its story
+// without a credit, stamped five hours earlier, and is subscribed first.
+func TestExplainSaysWhyTheOriginal(t *testing.T) {
+	story := "<p>Officials in the northern district said on Tuesday that the river had burst its banks after days of rain, forcing hundreds of families from their homes. Engineers worked through the night to shore up the levee near the old mill.</p>"
+	others := []string{
+		"The city council approved a new budget for schools and libraries at its evening meeting, with a vote of seven to two after a long debate.",
+		"A local bakery won the national bread award for the third year running, beating more than two hundred entries with its sourdough.",
+		"The county's last cinema will close at the end of the month after its owners failed to find a buyer for the building.",
+	}
+	feed := func(site, link, date, body string) string {
+		return `<rss version="2.0"><channel><title>` + site + `</title><link>https://` + site + `/</link>` +
+			`<item><title>River floods town</title><link>` + link + `</link><pubDate>` + date + `</pubDate>` +
+			`<description><![CDATA[` + body + `]]></description></item></channel></rss>`
+	}
+	bodies := map[string]string{
+		"/gazette.xml": feed("gazette.example", "https://gazette.example/flood", "Tue, 24 Nov 2026 05:00:00 +0000", story),
+		"/water.xml":   feed("water.example", "https://water.example/flood", "Tue, 24 Nov 2026 10:00:00 +0000", story),
+	}
+	for i, o := range others {
+		site := fmt.Sprintf("reprint%d.example", i)
+		bodies[fmt.Sprintf("/r%d.xml", i)] = feed(site, "https://"+site+"/s", "Mon, 23 Nov 2026 10:00:00 +0000", "<p>"+o+"</p><p>Source: water.example</p>")
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, bodies[r.URL.Path]) }))
+	defer srv.Close()
+	db := filepath.Join(t.TempDir(), "feedfold.db")
+	for _, p := range []string{"/r0.xml", "/r1.xml", "/r2.xml", "/gazette.xml", "/water.xml"} {
+		mustCLI(t, db, "add", srv.URL+p)
+	}
+	var ex struct {
+		A struct {
+			Original, ID uint64
+			Cited        int
+		}
+		B        struct{ Cited int }
+		Linked   bool   `json:"linked"`
+		ChosenBy string `json:"original_chosen_by"`
+	}
+	if err := json.Unmarshal([]byte(mustCLI(t, db, "explain", "--json", "https://water.example/flood", "https://gazette.example/flood")), &ex); err != nil {
+		t.Fatal(err)
+	}
+	if !ex.Linked || ex.A.Original != ex.A.ID || ex.ChosenBy != "cited-source" || ex.A.Cited != 3 || ex.B.Cited != 0 {
+		t.Errorf("explain --json = %+v, want water.example's item original by cited-source, its site cited 3 times and the gazette's 0", ex)
+	}
+	if out := mustCLI(t, db, "explain", "https://water.example/flood", "https://gazette.example/flood"); !strings.Contains(out, "other sites credit as their source") {
+		t.Errorf("explain did not say why the original is the original:\n%s", out)
+	}
+}

@@ -29,6 +29,9 @@ type explainSide struct {
 	Credits  []string `json:"credits"`
 	Original uint64   `json:"original"` // canonical item of its cluster
 	Reason   string   `json:"link_reason,omitempty"`
+	// Cited is how many stored items of other sites credit this item's
+	// site as their source (what the "cited-source" choice weighs).
+	Cited int `json:"cited"`
 }
 
 type explainOut struct {
@@ -47,6 +50,14 @@ type explainOut struct {
 	// NominatedBy lists the index channels that pair the two items
 	// (empty: the index never offers one to the other).
 	NominatedBy []string `json:"nominated_by"`
+	// ChosenBy says why the linked pair's original is the original
+	// ("policy", "attribution", "cited-source", "earliest", "first-seen"),
+	// as deciding the cluster now gives it; empty when not linked.
+	ChosenBy string `json:"original_chosen_by,omitempty"`
+	// NowOriginal is the original deciding the cluster now would choose,
+	// when it is not the stored one (the cluster is re-decided when an
+	// item joins it or a setting changes); 0 otherwise.
+	NowOriginal uint64 `json:"now_original,omitempty"`
 }
 
 func explainCmd() command {
@@ -79,6 +90,15 @@ func explainCmd() command {
 					st := aggregator.DedupeState(tx, a.cfg.DedupeScope)
 					ma, _ = st.Member(out.A.ID)
 					mb, _ = st.Member(out.B.ID)
+					out.A.Cited = dedupe.SiteCitations(st, ma.Site)
+					out.B.Cited = dedupe.SiteCitations(st, mb.Site)
+					if root := out.A.Original; root == out.B.Original {
+						d := dedupe.Recluster(cfg, st, st.Members(root), nil, nil)
+						out.ChosenBy = d.Chosen
+						if d.Root != root {
+							out.NowOriginal = d.Root
+						}
+					}
 					return nil
 				})
 				if err != nil {
@@ -100,7 +120,7 @@ func explainCmd() command {
 					name string
 					e    explainSide
 				}{{"A", out.A}, {"B", out.B}} {
-					fmt.Fprintf(a.stdout, "%s  item %d  %s\n   feed %s\n   title %q\n   simhash %s  lead %s  credits %v\n", s.name, s.e.ID, s.e.URL, s.e.FeedURL, s.e.Title, s.e.SimHash, s.e.Lead, s.e.Credits)
+					fmt.Fprintf(a.stdout, "%s  item %d  %s\n   feed %s\n   title %q\n   simhash %s  lead %s  credits %v\n   its site is credited as a source by %d items of other sites\n", s.name, s.e.ID, s.e.URL, s.e.FeedURL, s.e.Title, s.e.SimHash, s.e.Lead, s.e.Credits, s.e.Cited)
 					if s.e.Original != s.e.ID {
 						fmt.Fprintf(a.stdout, "   copy of item %d (%s)\n", s.e.Original, s.e.Reason)
 					} else {
@@ -122,7 +142,10 @@ func explainCmd() command {
 					fmt.Fprintf(a.stdout, "kept apart: %s\n", out.Apart)
 				}
 				if out.Linked {
-					fmt.Fprintf(a.stdout, "stored decision: linked, original is item %d\n", out.A.Original)
+					fmt.Fprintf(a.stdout, "stored decision: linked, original is item %d (%s)\n", out.A.Original, chosenByText[out.ChosenBy])
+					if out.NowOriginal != 0 {
+						fmt.Fprintf(a.stdout, "deciding the cluster now would make item %d its original; it is re-decided when an item joins it\n", out.NowOriginal)
+					}
 				} else {
 					fmt.Fprintln(a.stdout, "stored decision: not linked")
 				}
@@ -155,4 +178,14 @@ func explainItem(tx *store.Tx, rawURL string) (explainSide, dedupe.Signature, er
 		side.Reason = l.Reason
 	}
 	return side, sig, nil
+}
+
+// chosenByText words ChooseOriginal's reasons for the text output.
+var chosenByText = map[string]string{
+	"policy":       "its feed is marked original",
+	"attribution":  "another member credits its site",
+	"cited-source": "no member credits another, and its site is one other sites credit as their source, where the earlier member's site is not",
+	"earliest":     "published first",
+	"first-seen":   "published at the same time as another, and seen first",
+	"":             "a member whose feed or category no longer deduplicates",
 }
