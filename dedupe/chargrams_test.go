@@ -180,58 +180,80 @@ func TestCharSketchOfEveryScript(t *testing.T) {
 }
 
 // TestOlderSignaturesStillDecode: signatures stored before the character
-// grams (version 6) or before the character keys (version 7) decode
-// without them and are compared on what they have.
+// grams (version 6), before the character keys (version 7) or before the
+// spelled-out numbers (version 8) decode without them and are compared on
+// what they have.
 func TestOlderSignaturesStillDecode(t *testing.T) {
 	cfg := DefaultConfig()
 	s := Sign(cfg, Doc{HTML: ferryStory}, nil) // no headline: a character key is indexed
-	if len(s.Chars) == 0 || s.CharGrams == 0 || len(s.CharKeys) != charKeyGrams {
-		t.Fatal("no character grams or keys signed")
+	if len(s.Chars) == 0 || s.CharGrams == 0 || len(s.CharKeys) != charKeyGrams || len(s.Spelled) == 0 {
+		t.Fatal("no character grams, keys or spelled numbers signed")
 	}
 	b, err := s.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Version 7 is version 8 without the trailing key count and keys,
-	// version 6 version 7 without the gram count and list.
-	v7s := s
+	// Each version is the next without its trailing fields, which encode
+	// as zero bytes when empty: version 8 lacks the spelled list (its
+	// length), 7 also the key count, 6 also the gram count and list.
+	older := func(sig Signature, version byte, zeros int) []byte {
+		e, _ := sig.MarshalBinary()
+		if !bytes.Equal(e[len(e)-zeros:], make([]byte, zeros)) {
+			t.Fatalf("version %d: the fields it lacks do not end the encoding as %d zero bytes", version, zeros)
+		}
+		e = e[:len(e)-zeros]
+		e[0] = version
+		return e
+	}
+	v8s := s
+	v8s.Spelled = nil
+	v7s := v8s
 	v7s.CharKeys = nil
-	v7, _ := v7s.MarshalBinary()
-	v7 = v7[:len(v7)-1] // the zero key count
-	v7[0] = 7
 	v6s := v7s
 	v6s.Chars, v6s.CharGrams = nil, 0
-	v6, _ := v6s.MarshalBinary()
-	v6 = v6[:len(v6)-3] // the empty list's length, the zero count and the zero key count
-	v6[0] = 6
 	for _, c := range []struct {
 		version byte
-		b       []byte
-		tail    []byte
+		zeros   int
 		want    Signature
-	}{{6, v6, []byte{0, 0, 0}, v6s}, {7, v7, []byte{0}, v7s}} {
+		keys    int // index keys fewer than the current version's
+	}{{6, 4, v6s, 1}, {7, 2, v7s, 1}, {8, 1, v8s, 0}} {
+		enc := older(c.want, c.version, c.zeros)
 		var back Signature
-		if err := back.UnmarshalBinary(c.b); err != nil {
+		if err := back.UnmarshalBinary(enc); err != nil {
 			t.Fatalf("version %d: %v", c.version, err)
 		}
-		if again, _ := back.MarshalBinary(); !bytes.Equal(again[1:], append(slices.Clone(c.b[1:]), c.tail...)) {
+		if got, want := mustMarshal(t, back), mustMarshal(t, c.want); !bytes.Equal(got, want) {
 			t.Errorf("version %d decoded as %+v, want %+v", c.version, back, c.want)
 		}
 		if v := Compare(cfg, back, s); !v.Duplicate {
 			t.Errorf("a version %d signature no longer matches its own text: %+v", c.version, v)
 		}
-		if len(indexKeys(back)) != len(indexKeys(s))-1 {
-			t.Errorf("version %d: index keys %x, want those of version 8 but the character key", c.version, indexKeys(back))
+		if len(indexKeys(back)) != len(indexKeys(s))-c.keys {
+			t.Errorf("version %d: index keys %x, want those of version %d but %d", c.version, indexKeys(back), sigVersion, c.keys)
 		}
 	}
-	var lean Signature
-	if err := lean.UnmarshalIndexed(b); err != nil || len(lean.Chars) != 0 || !slices.Equal(indexKeys(lean), indexKeys(s)) {
-		t.Errorf("UnmarshalIndexed of version 8: %v, chars %d, index keys %x, want %x", err, len(lean.Chars), indexKeys(lean), indexKeys(s))
-	}
 	var back Signature
-	if err := back.UnmarshalBinary(b[:len(b)-1]); err == nil {
-		t.Error("a cut version 8 signature decoded")
+	if err := back.UnmarshalBinary(b); err != nil || !bytes.Equal(mustMarshal(t, back), b) || len(back.Spelled) != len(s.Spelled) {
+		t.Errorf("version %d round trip: %v, %+v", sigVersion, err, back)
 	}
+	var lean Signature
+	if err := lean.UnmarshalIndexed(b); err != nil || len(lean.Chars) != 0 || len(lean.Spelled) != 0 || !slices.Equal(indexKeys(lean), indexKeys(s)) {
+		t.Errorf("UnmarshalIndexed of version %d: %v, chars %d, index keys %x, want %x", sigVersion, err, len(lean.Chars), indexKeys(lean), indexKeys(s))
+	}
+	for cut := 1; cut <= 2; cut++ {
+		if err := back.UnmarshalBinary(b[:len(b)-cut]); err == nil {
+			t.Errorf("a version %d signature cut by %d bytes decoded", sigVersion, cut)
+		}
+	}
+}
+
+func mustMarshal(t *testing.T, s Signature) []byte {
+	t.Helper()
+	b, err := s.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // TestNoisyReprintWeeksLaterLinks: a paper reprinting another's story five

@@ -1,6 +1,9 @@
 package dedupe
 
-import "math/bits"
+import (
+	"math/bits"
+	"slices"
+)
 
 // Verdict is the outcome of comparing two signatures.
 type Verdict struct {
@@ -101,18 +104,44 @@ const minCharSample = 24
 
 // numbersAgree is the numbers veto: template stories (weekly figures,
 // auction results, "day 5" of a live blog) share most words and differ in
-// their numbers. It measures the containment of the smaller set of numbers
-// in the other (a copy adds its own — a date in its header, a phone number
-// in an advert —, an expanded re-filing adds figures, but what the shorter
-// states recurs) and reports whether it reaches MinNumberAgreement; items
-// without numbers agree.
+// their numbers. It measures the share of the figures of the item stating
+// fewer that recur in the other (a copy adds its own — a date in its
+// header, a phone number in an advert —, an expanded re-filing adds
+// figures, but what the shorter states recurs) and reports whether it
+// reaches MinNumberAgreement; items without numbers agree. A figure
+// recurs spelled out too ("10" in "ten pct": Signature.Spelled), but only
+// digits are figures an item is held to, so spelled small numbers ("two
+// companies") do not make two instances of a template alike. Counts tie:
+// each side is held to the other, and the better share counts.
 func numbersAgree(cfg Config, a, b Signature) (float64, bool) {
 	if len(a.Numbers) == 0 || len(b.Numbers) == 0 {
 		return 1, true
 	}
-	inter, _ := overlap(a.Numbers, b.Numbers)
-	agree := float64(inter) / float64(min(len(a.Numbers), len(b.Numbers)))
+	na, nb := len(a.Numbers)+len(a.Spelled), len(b.Numbers)+len(b.Spelled)
+	var agree float64
+	switch {
+	case na < nb:
+		agree = recurring(a, b)
+	case nb < na:
+		agree = recurring(b, a)
+	default:
+		agree = max(recurring(a, b), recurring(b, a))
+	}
 	return agree, agree >= cfg.MinNumberAgreement
+}
+
+// recurring is the share of a's figures that b states, in digits or
+// spelled out.
+func recurring(a, b Signature) float64 {
+	inter := 0
+	for _, n := range a.Numbers {
+		if _, ok := slices.BinarySearch(b.Numbers, n); ok {
+			inter++
+		} else if _, ok := slices.BinarySearch(b.Spelled, n); ok {
+			inter++
+		}
+	}
+	return float64(inter) / float64(len(a.Numbers))
 }
 
 // sketchSimilarity estimates Jaccard similarity and the containment of the

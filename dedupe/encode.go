@@ -15,14 +15,16 @@ import (
 // Compare then judges it on its words alone, as before. Version 8 appends
 // CharKeys (a count, then 4 bytes each: they are not ascending); older
 // signatures decode without, and the index has no character key for them.
-const sigVersion = 8
+// Version 9 appends Spelled (a list); older signatures decode without, and
+// their spelled-out numbers are not looked at, as before.
+const sigVersion = 9
 
 var errBadSignature = errors.New("dedupe: malformed signature")
 
 // MarshalBinary encodes the signature compactly: fixed fingerprints, then
 // varint counts and delta-encoded ascending hash lists.
 func (s Signature) MarshalBinary() ([]byte, error) {
-	out := make([]byte, 0, 24+4*(len(s.Sketch)+len(s.LeadSet)+len(s.Title)+len(s.Numbers)+len(s.Chars)))
+	out := make([]byte, 0, 24+4*(len(s.Sketch)+len(s.LeadSet)+len(s.Title)+len(s.Numbers)+len(s.Chars)+len(s.Spelled)))
 	out = append(out, sigVersion)
 	out = binary.LittleEndian.AppendUint64(out, s.SimHash)
 	out = binary.LittleEndian.AppendUint64(out, s.Lead)
@@ -43,6 +45,7 @@ func (s Signature) MarshalBinary() ([]byte, error) {
 	for _, k := range s.CharKeys {
 		out = binary.LittleEndian.AppendUint32(out, k)
 	}
+	out = appendList(out, s.Spelled)
 	return out, nil
 }
 
@@ -184,6 +187,17 @@ func (s *Signature) decode(b []byte, indexedOnly bool) error {
 	}
 	for i := range keys {
 		s.CharKeys = append(s.CharKeys, binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	b = b[4*n:]
+	if version < 9 {
+		return nil
+	}
+	keep = -1
+	if indexedOnly {
+		keep = 0
+	}
+	if !list(&s.Spelled, keep) {
+		return errBadSignature
 	}
 	return nil
 }

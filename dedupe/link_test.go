@@ -362,3 +362,32 @@ func ferryStoryVariant(i int) string {
 	r.Shuffle(len(words), func(a, b int) { words[a], words[b] = words[b], words[a] })
 	return strings.Join(words, " ")
 }
+
+// TestSpelledOutFiguresAgreeWithDigits: a re-filing that writes "10 pct"
+// where the story wrote "ten pct" is the same story to the numbers veto;
+// small numbers both spell out ("two dealers") do not make two instances
+// of a template with different figures alike.
+func TestSpelledOutFiguresAgreeWithDigits(t *testing.T) {
+	cfg := DefaultConfig()
+	body := func(cut, extra string) string {
+		return paras("The House Ways and Means trade subcommittee approved a toned-down version of legislation designed to toughen trade laws and open foreign markets to more goods.",
+			"The measure now goes to the full committee next week, but major changes are not expected, congressional sources said.",
+			"Last year the House approved a plan to force an annual "+cut+" pct trade surplus cut by those countries, an aide said.",
+			extra)
+	}
+	story := Sign(cfg, Doc{Title: "House panel approves trade bill", HTML: body("ten", "The full House will consider the bill in late April before the 1988 elections.")}, nil)
+	refiled := Sign(cfg, Doc{Title: "House panel approves trade bill", HTML: body("10", "")}, nil)
+	if v := Compare(cfg, refiled, story); !v.Duplicate {
+		t.Errorf("the re-filing writing 10 for ten was kept apart: %+v (numbers %v / %v, spelled %v)", v, refiled.Numbers, story.Numbers, story.Spelled)
+	}
+	// One figure each, and one number both spell out: were spelled numbers
+	// figures, half of each side's would agree.
+	fed := func(amount string) Signature {
+		return Sign(cfg, Doc{Title: "Fed adds reserves via customer repurchases", HTML: paras(
+			"The Federal Reserve entered the government securities market to arrange "+amount+" billion dlrs of customer repurchase agreements, two dealers said.",
+			"Federal funds were trading firmly when the Fed began its temporary and indirect supply of reserves to the banking system.")}, nil)
+	}
+	if v := Compare(cfg, fed("3"), fed("5")); v.Duplicate {
+		t.Errorf("two template instances with different figures were joined by a number both spell out: %+v", v)
+	}
+}

@@ -36,6 +36,11 @@ type Signature struct {
 	LeadSet []uint32
 	Title   []uint32 // hashes of title words (ascending, distinct)
 	Numbers []uint32 // hashes of the numbers the item states (ascending, distinct)
+	// Spelled: hashes, as Numbers hashes the digits, of the numbers the
+	// item spells out ("ten"): another item's figures are looked for
+	// among them, but they are not figures the item is held to (see
+	// numbersAgree).
+	Spelled []uint32
 	// Credits are the sources the item credits: registrable domains
 	// ("mirror.co.uk") or, when only a name is given, the name ("bbc").
 	Credits []string
@@ -73,6 +78,7 @@ type prepared struct {
 	lead    []uint64 // wordHash of the opening sentence's words
 	anchors []uint32 // hashes of the first long-enough sentences, in order
 	numbers []string // numbers stated in the text, learned boilerplate included
+	spelled []string // digits of the numbers it spells out (spelledNumber)
 	credits []string
 	// kept holds the content words segment by segment; chars and
 	// charGrams are their character sketch and gram count, grams the
@@ -284,6 +290,8 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 			// signPrepared reads at most maxNumbers of them.
 			if len(p.numbers) < maxNumbers && isNumber(w) {
 				p.numbers = append(p.numbers, w)
+			} else if d, ok := spelledNumber(w); ok && len(p.spelled) < maxNumbers {
+				p.spelled = append(p.spelled, d)
 			}
 		}
 	}
@@ -402,6 +410,11 @@ func signPrepared(cfg Config, p prepared) Signature {
 	}
 	slices.Sort(sig.Numbers)
 	sig.Numbers = slices.Compact(sig.Numbers)
+	for _, d := range p.spelled {
+		sig.Spelled = append(sig.Spelled, uint32(wordHash(d)))
+	}
+	slices.Sort(sig.Spelled)
+	sig.Spelled = slices.Compact(sig.Spelled)
 	return sig
 }
 

@@ -365,3 +365,38 @@ func isNumber(w string) bool {
 	}
 	return true
 }
+
+// spelledNumber returns the digits of a number house styles spell out:
+// one story writes "ten pct" where its re-filing writes "10 pct". "one" is
+// left out: it is a pronoun far more often than a figure. A switch, not a
+// map: every word of every item passes through here.
+func spelledNumber(w string) (string, bool) {
+	if len(w) < 3 || len(w) > 6 {
+		return "", false
+	}
+	switch w {
+	case "two":
+		return "2", true
+	case "three":
+		return "3", true
+	case "four":
+		return "4", true
+	case "five":
+		return "5", true
+	case "six":
+		return "6", true
+	case "seven":
+		return "7", true
+	case "eight":
+		return "8", true
+	case "nine":
+		return "9", true
+	case "ten":
+		return "10", true
+	case "eleven":
+		return "11", true
+	case "twelve":
+		return "12", true
+	}
+	return "", false
+}
