@@ -182,7 +182,7 @@ func TestCharSketchOfEveryScript(t *testing.T) {
 // TestOlderSignaturesStillDecode: signatures stored before the character
 // grams (version 6), before the character keys (version 7) or before the
 // spelled-out numbers (version 8) decode without them and are compared on
-// what they have.
+// what they have; version 9 is version 10's layout.
 func TestOlderSignaturesStillDecode(t *testing.T) {
 	cfg := DefaultConfig()
 	s := Sign(cfg, Doc{HTML: ferryStory}, nil) // no headline: a character key is indexed
@@ -216,7 +216,7 @@ func TestOlderSignaturesStillDecode(t *testing.T) {
 		zeros   int
 		want    Signature
 		keys    int // index keys fewer than the current version's
-	}{{6, 4, v6s, 1}, {7, 2, v7s, 1}, {8, 1, v8s, 0}} {
+	}{{6, 4, v6s, 1}, {7, 2, v7s, 1}, {8, 1, v8s, 0}, {9, 0, s, 0}} {
 		enc := older(c.want, c.version, c.zeros)
 		var back Signature
 		if err := back.UnmarshalBinary(enc); err != nil {

@@ -16,8 +16,12 @@ import (
 // CharKeys (a count, then 4 bytes each: they are not ascending); older
 // signatures decode without, and the index has no character key for them.
 // Version 9 appends Spelled (a list); older signatures decode without, and
-// their spelled-out numbers are not looked at, as before.
-const sigVersion = 9
+// their spelled-out numbers are not looked at, as before. Version 10 has
+// version 9's layout, its Anchors hashing at most a sentence's first
+// AnchorWords words: an older signature's anchor of a longer sentence
+// (the whole sentence hashed) matches no newer one, so until such items
+// age past the gaps, new copies of them are found by their other keys.
+const sigVersion = 10
 
 var errBadSignature = errors.New("dedupe: malformed signature")
 

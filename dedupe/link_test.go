@@ -391,3 +391,23 @@ func TestSpelledOutFiguresAgreeWithDigits(t *testing.T) {
 		t.Errorf("two template instances with different figures were joined by a number both spell out: %+v", v)
 	}
 }
+
+// TestTeaserKeepingASentencesOpeningIsNominated: a teaser that keeps the
+// opening of the story's first sentence but ends it differently, under
+// another headline, is offered by the index through that sentence's
+// anchor (its first AnchorWords words), and verified as a copy.
+func TestTeaserKeepingASentencesOpeningIsNominated(t *testing.T) {
+	cfg := DefaultConfig()
+	story := Sign(cfg, Doc{Title: "World's tallest bridge soars above French valley", HTML: paras(
+		"A bridge officially designated the tallest in the world was inaugurated by the president in the south of the country on Tuesday, a stunning feat of engineering that will carry drivers high above the river valley.",
+		"Engineers said the deck, held by seven pylons, would sway no more than a few centimetres in the strongest winds recorded in the area.",
+		"The toll bridge is expected to relieve the summer traffic jams that have plagued the small town below for decades.")}, nil)
+	teaser := Sign(cfg, Doc{Title: "Record bridge opens", HTML: paras(
+		"A bridge officially designated the tallest in the world was inaugurated by the president in the south of the country Tuesday.")}, nil)
+	if n := Nominators(cfg, teaser, story); !slices.Contains(n, "sentence") {
+		t.Errorf("the teaser's opening sentence did not nominate the story: channels %v", n)
+	}
+	if v := Compare(cfg, teaser, story); !v.Duplicate {
+		t.Errorf("the teaser was not verified as a copy: %+v", v)
+	}
+}

@@ -45,9 +45,11 @@ type Signature struct {
 	// ("mirror.co.uk") or, when only a name is given, the name ("bbc").
 	Credits []string
 	// Anchors are exact hashes of the first sentences (at least six words
-	// each, at most MaxAnchors): a re-filing that was re-headlined and
-	// rewritten, or much expanded, still repeats some sentences verbatim.
-	// The first IndexedAnchors are indexed; all are used to query.
+	// each, at most MaxAnchors; of a longer sentence its first AnchorWords
+	// words): a re-filing that was re-headlined and rewritten, or much
+	// expanded, still repeats some sentences verbatim, or at least their
+	// openings. The first IndexedAnchors are indexed; all are used to
+	// query. Before version 10 an anchor hashed the whole sentence.
 	Anchors []uint32
 	// Chars is the bottom-k of the body's character-gram hashes
 	// (ascending) and CharGrams how many grams the body has: the
@@ -235,9 +237,18 @@ func (a *Analyzer) Analyze(doc Doc) *Text {
 // or a cut copy repeats. Indexing the first five instead of one added
 // nothing on the development corpus once MinHash keys were in (EVAL.md),
 // and cost 24 bytes per item.
+//
+// AnchorWords is how much of a sentence its anchor hashes: a re-filing
+// or a teaser often keeps a sentence's opening and changes its end ("…in
+// southern France Tuesday." and "…in southern France on Tuesday - a
+// stunning feat of engineering…"), and a copy read with character errors
+// keeps more ten-word openings than whole sentences. Ten words still tell
+// sentences apart; the numbers veto tells template instances apart. See
+// EVAL.md ("Anchors on a sentence's opening").
 const (
 	MaxAnchors     = 12
 	IndexedAnchors = 1
+	AnchorWords    = 10
 )
 
 // Sign computes an item's signature. bp is the feed's learned boilerplate
@@ -313,7 +324,7 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 			gramBytes += len(w) + 1
 		}
 		if len(ws) >= 6 && len(p.anchors) < MaxAnchors {
-			p.anchors = append(p.anchors, uint32(seqHash(hs)>>32))
+			p.anchors = append(p.anchors, uint32(seqHash(hs[:min(len(hs), AnchorWords)])>>32))
 		}
 		if len(p.lead) < 6 {
 			// Only what the cut to LeadWords below keeps.
