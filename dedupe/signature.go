@@ -184,7 +184,7 @@ func (s *slab[T]) reset() {
 
 // Analyze extracts and normalises an item's text (see Analyzer).
 func (a *Analyzer) Analyze(doc Doc) *Text {
-	t := &Text{title: words(cleanHeadline(doc.Title), nil), sign: &a.sign}
+	t := &Text{title: words(cleanHeadline(repairEntities(doc.Title)), nil), sign: &a.sign}
 	titleKey := strings.Join(t.title, " ")
 	ex := extractText(doc.HTML, &a.ex)
 	t.credits = creditsOf(doc, ex)

@@ -91,7 +91,7 @@ func (tb *textBuilder) finish(dst []string) []string {
 		// In HTML a newline inside text is a space; only elements break
 		// blocks. Plain text that arrived as one text node (no block
 		// elements at all) keeps its paragraphs.
-		dst = paragraphs(all[from:to], dst)
+		dst = paragraphs(repairEntities(all[from:to]), dst)
 		from = to
 	}
 	return dst
@@ -399,4 +399,49 @@ func spelledNumber(w string) (string, bool) {
 		return "12", true
 	}
 	return "", false
+}
+
+// repairEntities decodes numeric character references left in text after
+// entity decoding: "World #39;s", whose "&" a sanitizer dropped, or
+// "&#39;" escaped twice (the development corpus's AG part has 29). Left
+// as they are, "39" reads as a figure the item states, which the numbers
+// veto then holds against a clean copy, and the words around it match
+// the clean copy's less. Text without '#' is returned as it is.
+func repairEntities(s string) string {
+	i := strings.IndexByte(s, '#')
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	last, repaired := 0, false // s[last:] is not yet written
+	for ; i >= 0; i = strings.IndexByte(s[last:], '#') {
+		i += last
+		j := i + 1
+		n := 0
+		for j < len(s) && j-i <= 7 && isDigit(s[j]) {
+			n = n*10 + int(s[j]-'0')
+			j++
+		}
+		if j == i+1 || j >= len(s) || s[j] != ';' || n == 0 || n > unicode.MaxRune || !utf8.ValidRune(rune(n)) {
+			b.WriteString(s[last : i+1])
+			last = i + 1
+			continue
+		}
+		start := i
+		if start > 0 && s[start-1] == '&' {
+			start-- // "&#39;": escaped twice
+		}
+		if !repaired {
+			b.Grow(len(s))
+			repaired = true
+		}
+		b.WriteString(s[last:start])
+		b.WriteRune(rune(n))
+		last = j + 1
+	}
+	if !repaired {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
