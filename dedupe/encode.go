@@ -18,7 +18,9 @@ import (
 // Version 9 appends Spelled (a list); older signatures decode without, and
 // their spelled-out numbers are not looked at, as before. Version 10 has
 // version 9's layout, its Anchors hashing at most a sentence's first
-// AnchorWords words: an older signature's anchor of a longer sentence
+// AnchorWords words and its Numbers including figures written with a unit
+// suffix ("$3B"; older ones lack them, as copies without the suffix would
+// agree with them anyway): an older signature's anchor of a longer sentence
 // (the whole sentence hashed) matches no newer one, so until such items
 // age past the gaps, new copies of them are found by their other keys.
 const sigVersion = 10

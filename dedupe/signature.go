@@ -301,6 +301,8 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 			// signPrepared reads at most maxNumbers of them.
 			if len(p.numbers) < maxNumbers && isNumber(w) {
 				p.numbers = append(p.numbers, w)
+			} else if d, ok := withUnit(w); ok && len(p.numbers) < maxNumbers {
+				p.numbers = append(p.numbers, d)
 			} else if d, ok := spelledNumber(w); ok && len(p.spelled) < maxNumbers {
 				p.spelled = append(p.spelled, d)
 			}
@@ -409,6 +411,8 @@ func signPrepared(cfg Config, p prepared) Signature {
 		}
 		if isNumber(w) {
 			sig.Numbers = append(sig.Numbers, uint32(wordHash(w)))
+		} else if d, ok := withUnit(w); ok {
+			sig.Numbers = append(sig.Numbers, uint32(wordHash(d)))
 		}
 	}
 	slices.Sort(sig.Title)

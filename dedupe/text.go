@@ -445,3 +445,21 @@ func repairEntities(s string) string {
 	b.WriteString(s[last:])
 	return b.String()
 }
+
+// withUnit returns the digits of a figure written with a magnitude or
+// ordinal suffix ("3b" of "$3B", "2bn", "5m", "10pc", "13th"): the same
+// figure as "3 billion", "2 billion", "13", which other copies write.
+func withUnit(w string) (string, bool) {
+	i := 0
+	for i < len(w) && isDigit(w[i]) {
+		i++
+	}
+	if i == 0 || i == len(w) {
+		return "", false
+	}
+	switch w[i:] {
+	case "k", "m", "b", "bn", "mn", "mln", "bln", "tn", "pc", "st", "nd", "rd", "th":
+		return w[:i], true
+	}
+	return "", false
+}

@@ -36,3 +36,27 @@ func TestBrokenEntityIsNotAFigure(t *testing.T) {
 		t.Errorf("the teaser with a broken apostrophe was kept apart from its story: %+v", v)
 	}
 }
+
+// TestFiguresWithUnitSuffixes: "$3B" states the 3 of "$3 billion"; read
+// otherwise, the numbers veto kept a teaser from its story
+// (ag-test-1663/-1679 in the development corpus).
+func TestFiguresWithUnitSuffixes(t *testing.T) {
+	cfg := DefaultConfig()
+	story := Sign(cfg, Doc{Title: "Sony group to buy MGM", HTML: paras(
+		"A consortium led by Sony Corp. has agreed in principle to acquire famed Hollywood studio Metro-Goldwyn-Mayer Inc. for nearly $3 billion, MGM said late yesterday.")}, nil)
+	priced := Sign(cfg, Doc{Title: "Sony-led group to acquire MGM for $3B", HTML: paras(
+		"LOS ANGELES Sept. 13, 2004 - A consortium led by Sony Corp. has agreed in principle to acquire famed Hollywood studio Metro-Goldwyn-Mayer Inc.")}, nil)
+	if v := Compare(cfg, priced, story); !v.Duplicate {
+		t.Errorf("\"$3B\" did not agree with \"$3 billion\": %+v (numbers %v and %v)", v, priced.Numbers, story.Numbers)
+	}
+	for w, want := range map[string]string{"3b": "3", "2bn": "2", "10pc": "10", "13th": "13", "5m": "5"} {
+		if got, ok := withUnit(w); !ok || got != want {
+			t.Errorf("withUnit(%q) = %q, %v; want %q", w, got, ok, want)
+		}
+	}
+	for _, w := range []string{"3d", "mp3", "b52", "covid19", "100"} {
+		if got, ok := withUnit(w); ok {
+			t.Errorf("withUnit(%q) = %q: not a figure with a unit", w, got)
+		}
+	}
+}
