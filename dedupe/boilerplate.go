@@ -36,11 +36,18 @@ const recentItems = 8
 
 // textDigest identifies an item's text word for word (numbers included,
 // unlike the masked segment hashes), its segments in any order; 0 for an
-// empty text, which is never matched.
+// empty text, which is never matched. A segment is its masked hash (its
+// words in order, numbers masked) with the sum of its words' hashes (its
+// numbers): one addition a word, where hashing the words in order again
+// cost a tenth of a second in a 50,000-item poll.
 func textDigest(t *Text) uint64 {
 	var d uint64
 	for _, s := range t.segs {
-		d += mix(seqHash(s.hs))
+		var sum uint64
+		for _, h := range s.hs {
+			sum += h
+		}
+		d += mix(s.masked ^ sum)
 	}
 	return d
 }

@@ -298,13 +298,23 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 			continue
 		}
 		for _, w := range s.ws {
-			// signPrepared reads at most maxNumbers of them.
-			if len(p.numbers) < maxNumbers && isNumber(w) {
-				p.numbers = append(p.numbers, w)
-			} else if d, ok := withUnit(w); ok && len(p.numbers) < maxNumbers {
-				p.numbers = append(p.numbers, d)
-			} else if d, ok := spelledNumber(w); ok && len(p.spelled) < maxNumbers {
-				p.spelled = append(p.spelled, d)
+			// signPrepared reads at most maxNumbers of them. Every word
+			// of every item passes here: the first byte sorts most out.
+			if w == "" {
+				continue
+			}
+			switch c := w[0]; {
+			case '0' <= c && c <= '9':
+				if len(p.numbers) >= maxNumbers {
+				} else if isNumber(w) {
+					p.numbers = append(p.numbers, w)
+				} else if d, ok := withUnit(w); ok {
+					p.numbers = append(p.numbers, d)
+				}
+			case c == 't' || c == 'f' || c == 's' || c == 'e' || c == 'n':
+				if d, ok := spelledNumber(w); ok && len(p.spelled) < maxNumbers {
+					p.spelled = append(p.spelled, d)
+				}
 			}
 		}
 	}
