@@ -304,9 +304,8 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 				continue
 			}
 			switch c := w[0]; {
-			case '0' <= c && c <= '9':
-				if len(p.numbers) >= maxNumbers {
-				} else if isNumber(w) {
+			case '0' <= c && c <= '9' && len(p.numbers) < maxNumbers:
+				if isNumber(w) {
 					p.numbers = append(p.numbers, w)
 				} else if d, ok := withUnit(w); ok {
 					p.numbers = append(p.numbers, d)
