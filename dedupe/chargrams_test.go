@@ -182,7 +182,7 @@ func TestCharSketchOfEveryScript(t *testing.T) {
 // TestOlderSignaturesStillDecode: signatures stored before the character
 // grams (version 6), before the character keys (version 7) or before the
 // spelled-out numbers (version 8) decode without them and are compared on
-// what they have; version 9 is version 10's layout.
+// what they have; versions 9 and 10 lack only the flags (Corrected).
 func TestOlderSignaturesStillDecode(t *testing.T) {
 	cfg := DefaultConfig()
 	s := Sign(cfg, Doc{HTML: ferryStory}, nil) // no headline: a character key is indexed
@@ -194,8 +194,9 @@ func TestOlderSignaturesStillDecode(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Each version is the next without its trailing fields, which encode
-	// as zero bytes when empty: version 8 lacks the spelled list (its
-	// length), 7 also the key count, 6 also the gram count and list.
+	// as zero bytes when empty: versions 9 and 10 lack the flags, 8 also
+	// the spelled list (its length), 7 also the key count, 6 also the gram
+	// count and list.
 	older := func(sig Signature, version byte, zeros int) []byte {
 		e, _ := sig.MarshalBinary()
 		if !bytes.Equal(e[len(e)-zeros:], make([]byte, zeros)) {
@@ -216,7 +217,7 @@ func TestOlderSignaturesStillDecode(t *testing.T) {
 		zeros   int
 		want    Signature
 		keys    int // index keys fewer than the current version's
-	}{{6, 4, v6s, 1}, {7, 2, v7s, 1}, {8, 1, v8s, 0}, {9, 0, s, 0}} {
+	}{{6, 5, v6s, 1}, {7, 3, v7s, 1}, {8, 2, v8s, 0}, {9, 1, s, 0}, {10, 1, s, 0}} {
 		enc := older(c.want, c.version, c.zeros)
 		var back Signature
 		if err := back.UnmarshalBinary(enc); err != nil {

@@ -119,20 +119,29 @@ func numbersAgree(cfg Config, a, b Signature) (float64, bool) {
 	}
 	na, nb := len(a.Numbers)+len(a.Spelled), len(b.Numbers)+len(b.Spelled)
 	var agree float64
+	var missed int
 	switch {
 	case na < nb:
-		agree = recurring(a, b)
+		agree, missed = recurring(a, b)
 	case nb < na:
-		agree = recurring(b, a)
+		agree, missed = recurring(b, a)
 	default:
-		agree = max(recurring(a, b), recurring(b, a))
+		agree, missed = recurring(a, b)
+		if ag, m := recurring(b, a); ag > agree {
+			agree, missed = ag, m
+		}
+	}
+	// A correction exists to change a figure: one that differs is what
+	// it is, not another story.
+	if missed <= 1 && (a.Corrected || b.Corrected) {
+		return agree, true
 	}
 	return agree, agree >= cfg.MinNumberAgreement
 }
 
 // recurring is the share of a's figures that b states, in digits or
-// spelled out.
-func recurring(a, b Signature) float64 {
+// spelled out, and how many it does not.
+func recurring(a, b Signature) (float64, int) {
 	inter := 0
 	for _, n := range a.Numbers {
 		if _, ok := slices.BinarySearch(b.Numbers, n); ok {
@@ -141,7 +150,7 @@ func recurring(a, b Signature) float64 {
 			inter++
 		}
 	}
-	return float64(inter) / float64(len(a.Numbers))
+	return float64(inter) / float64(len(a.Numbers)), len(a.Numbers) - inter
 }
 
 // sketchSimilarity estimates Jaccard similarity and the containment of the

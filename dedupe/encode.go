@@ -23,7 +23,12 @@ import (
 // agree with them anyway): an older signature's anchor of a longer sentence
 // (the whole sentence hashed) matches no newer one, so until such items
 // age past the gaps, new copies of them are found by their other keys.
-const sigVersion = 10
+// Version 11 appends a flags varint (bit 0: Corrected); older signatures
+// decode with no flag set.
+const sigVersion = 11
+
+// sigCorrected is Signature.Corrected's bit in the flags of version 11.
+const sigCorrected = 1
 
 var errBadSignature = errors.New("dedupe: malformed signature")
 
@@ -52,6 +57,11 @@ func (s Signature) MarshalBinary() ([]byte, error) {
 		out = binary.LittleEndian.AppendUint32(out, k)
 	}
 	out = appendList(out, s.Spelled)
+	var flags uint64
+	if s.Corrected {
+		flags |= sigCorrected
+	}
+	out = binary.AppendUvarint(out, flags)
 	return out, nil
 }
 
@@ -205,6 +215,14 @@ func (s *Signature) decode(b []byte, indexedOnly bool) error {
 	if !list(&s.Spelled, keep) {
 		return errBadSignature
 	}
+	if version < 11 {
+		return nil
+	}
+	flags, ok := next()
+	if !ok {
+		return errBadSignature
+	}
+	s.Corrected = flags&sigCorrected != 0
 	return nil
 }
 

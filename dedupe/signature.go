@@ -41,6 +41,11 @@ type Signature struct {
 	// among them, but they are not figures the item is held to (see
 	// numbersAgree).
 	Spelled []uint32
+	// Corrected: the headline marks a correction or a re-run ("CORRECTED -
+	// …", "(RPT) …", "REFILE-…"): a correction changes a figure, so the
+	// numbers veto lets one of its figures differ (see numbersAgree).
+	// False in signatures stored before version 11.
+	Corrected bool
 	// Credits are the sources the item credits: registrable domains
 	// ("mirror.co.uk") or, when only a name is given, the name ("bbc").
 	Credits []string
@@ -82,6 +87,8 @@ type prepared struct {
 	numbers []string // numbers stated in the text, learned boilerplate included
 	spelled []string // digits of the numbers it spells out (spelledNumber)
 	credits []string
+	// corrected: the headline marks a correction or a re-run.
+	corrected bool
 	// kept holds the content words segment by segment; chars and
 	// charGrams are their character sketch and gram count, grams the
 	// scratch charSketch used.
@@ -96,9 +103,10 @@ type prepared struct {
 // boilerplate (Boilerplate.ObserveText) and signing (SignText): the HTML is
 // tokenised and normalised a single time.
 type Text struct {
-	title   []string
-	segs    []textSeg
-	credits []string
+	title     []string
+	corrected bool // the headline marks a correction or a re-run (correctionMarker)
+	segs      []textSeg
+	credits   []string
 	// sign is the Analyzer's scratch for SignText, nil for a Text from
 	// Analyze.
 	sign *signScratch
@@ -184,7 +192,8 @@ func (s *slab[T]) reset() {
 
 // Analyze extracts and normalises an item's text (see Analyzer).
 func (a *Analyzer) Analyze(doc Doc) *Text {
-	t := &Text{title: words(cleanHeadline(repairEntities(doc.Title)), nil), sign: &a.sign}
+	title, corrected := correctionMarker(repairEntities(doc.Title))
+	t := &Text{title: words(cleanHeadline(title), nil), corrected: corrected, sign: &a.sign}
 	titleKey := strings.Join(t.title, " ")
 	ex := extractText(doc.HTML, &a.ex)
 	t.credits = creditsOf(doc, ex)
@@ -276,7 +285,7 @@ func prepare(cfg Config, doc Doc, bp *Boilerplate) prepared {
 const maxNumbers = 64
 
 func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
-	p := prepared{title: t.title, credits: t.credits}
+	p := prepared{title: t.title, corrected: t.corrected, credits: t.credits}
 	n := 0
 	for _, s := range t.segs {
 		n += len(s.ws)
@@ -354,6 +363,7 @@ func signPrepared(cfg Config, p prepared) Signature {
 	var sig Signature
 	sig.Words = len(p.hashes)
 	sig.Credits = p.credits
+	sig.Corrected = p.corrected
 	sig.Anchors = p.anchors
 
 	// The shingles overwrite p.hashes in place (p owns that array, and
@@ -517,6 +527,71 @@ func bucketSorted(vs []uint32, limit uint32, k int) []uint32 {
 	}
 	sorted = slices.Compact(sorted)
 	return slices.Clip(sorted[:min(len(sorted), k)])
+}
+
+// correctionMarker strips a wire service's correction or re-run marker
+// from the start of a headline ("CORRECTED - GOODYEAR TO SELL CELERON",
+// "(CORRECTED)-…", "(RPT) …", "RPT-…", "REFILE-…", "Correction: …") and
+// says whether there was one; an update's number ("UPDATE 2-…") goes too,
+// without the flag: the story is the same, its figures may have moved on.
+// The marked headline then matches the unmarked one.
+func correctionMarker(t string) (string, bool) {
+	t = strings.TrimLeft(t, " ")
+	if len(t) < 4 {
+		return t, false
+	}
+	rest := t
+	paren := rest[0] == '(' || rest[0] == '['
+	if paren {
+		rest = rest[1:]
+	}
+	word := rest
+	for i := 0; i < len(rest); i++ {
+		if c := rest[i] | 0x20; c < 'a' || c > 'z' {
+			word = rest[:i]
+			break
+		}
+	}
+	n, corrected := len(word), false // n: the marker's length in rest
+	switch strings.ToLower(word) {
+	case "corrected", "correction", "refile", "refiled", "rpt", "repeat", "repeated":
+		corrected = true
+	case "update":
+		// "UPDATE 2-…": the number is part of the marker.
+		j := n
+		for j < len(rest) && (rest[j] == ' ' || isDigit(rest[j])) {
+			j++
+		}
+		if !strings.ContainsAny(rest[n:j], "0123456789") {
+			return t, false
+		}
+		n = j
+	default:
+		return t, false
+	}
+	rest = rest[n:]
+	if paren {
+		if rest == "" || rest[0] != ')' && rest[0] != ']' {
+			return t, false
+		}
+		rest = rest[1:]
+	}
+	// The marker ends at a dash or a colon, spaced or not; "(RPT) X" at
+	// a closing bracket and a space.
+	trimmed := strings.TrimLeft(rest, " ")
+	switch {
+	case strings.HasPrefix(trimmed, "-"), strings.HasPrefix(trimmed, ":"):
+		trimmed = trimmed[1:]
+	case strings.HasPrefix(trimmed, "–"), strings.HasPrefix(trimmed, "—"):
+		trimmed = trimmed[len("–"):]
+	case paren && len(trimmed) < len(rest):
+	default:
+		return t, false
+	}
+	if trimmed = strings.TrimSpace(trimmed); trimmed == "" {
+		return t, false
+	}
+	return trimmed, corrected
 }
 
 // headlinePrefixes are labels sites put before a headline.

@@ -60,3 +60,63 @@ func TestFiguresWithUnitSuffixes(t *testing.T) {
 		}
 	}
 }
+
+// TestCorrectionKeepsItsStory: a wire service's correction changes a
+// figure; the numbers veto lets the corrected item join its story when one
+// figure differs, and only when the headline marks it a correction
+// (reuters-16483/-16597 in the development corpus).
+func TestCorrectionKeepsItsStory(t *testing.T) {
+	cfg := DefaultConfig()
+	body := func(loss, buyers string) string {
+		return paras("Goodyear Tire and Rubber Co said it expects to sell its Celeron oil and gas subsidiary in about two months.",
+			"The chairman also said Goodyear expects a profit from continuing operations in the first quarter, after a loss of "+loss+" cents a share a year ago.",
+			"He said about "+buyers+" companies are interested in buying the unit and may form a consortium to buy it.")
+	}
+	// One figure stated in digits: the corrected one.
+	story := Sign(cfg, Doc{Title: "GOODYEAR TO SELL CELERON", HTML: body("64", "seven")}, nil)
+	corrected := Sign(cfg, Doc{Title: "(CORRECTED) - GOODYEAR TO SELL CELERON", HTML: body("59", "seven")}, nil)
+	if !corrected.Corrected || story.Corrected {
+		t.Fatalf("correction flags: %v on the correction, %v on the story", corrected.Corrected, story.Corrected)
+	}
+	if corrected.TitleHash != story.TitleHash {
+		t.Errorf("the marked headline does not match the story's")
+	}
+	if v := Compare(cfg, corrected, story); !v.Duplicate {
+		t.Errorf("the correction of one figure was kept apart from its story: %+v", v)
+	}
+	unmarked := Sign(cfg, Doc{Title: "GOODYEAR TO SELL CELERON", HTML: body("59", "seven")}, nil)
+	if v := Compare(cfg, unmarked, story); v.Duplicate {
+		t.Errorf("without a correction marker a changed figure was let through: %+v", v)
+	}
+	twoFigures := Sign(cfg, Doc{Title: "GOODYEAR TO SELL CELERON", HTML: body("64", "17")}, nil)
+	twoChanged := Sign(cfg, Doc{Title: "CORRECTED - GOODYEAR TO SELL CELERON", HTML: body("59", "12")}, nil)
+	if v := Compare(cfg, twoChanged, twoFigures); v.Duplicate {
+		t.Errorf("a \"correction\" changing two of two figures was let through: %+v", v)
+	}
+	b, _ := corrected.MarshalBinary()
+	var back Signature
+	if err := back.UnmarshalBinary(b); err != nil || !back.Corrected {
+		t.Errorf("Corrected did not survive encoding: %v, %v", err, back.Corrected)
+	}
+}
+
+func TestCorrectionMarker(t *testing.T) {
+	for _, c := range []struct {
+		in, out   string
+		corrected bool
+	}{
+		{"CORRECTED - GOODYEAR <GT> TO SELL CELERON", "GOODYEAR <GT> TO SELL CELERON", true},
+		{"(CORRECTED)-IVORY COAST CONFIRMS", "IVORY COAST CONFIRMS", true},
+		{"(RPT) U.S. SAYS TIN DISPOSALS", "U.S. SAYS TIN DISPOSALS", true},
+		{"REFILE-Oil prices rise", "Oil prices rise", true},
+		{"Correction: the mayor's budget", "the mayor's budget", true},
+		{"UPDATE 2-Oil prices rise", "Oil prices rise", false},
+		{"Corrected figures show growth", "Corrected figures show growth", false},
+		{"Repeat offenders jailed", "Repeat offenders jailed", false},
+		{"UPDATE-no number", "UPDATE-no number", false},
+	} {
+		if out, corrected := correctionMarker(c.in); out != c.out || corrected != c.corrected {
+			t.Errorf("correctionMarker(%q) = %q, %v; want %q, %v", c.in, out, corrected, c.out, c.corrected)
+		}
+	}
+}
