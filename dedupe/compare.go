@@ -3,6 +3,7 @@ package dedupe
 import (
 	"math/bits"
 	"slices"
+	"strconv"
 )
 
 // Verdict is the outcome of comparing two signatures.
@@ -137,6 +138,34 @@ func numbersAgree(cfg Config, a, b Signature) (float64, bool) {
 		return agree, true
 	}
 	return agree, agree >= cfg.MinNumberAgreement
+}
+
+// FiguresApart explains why the numbers veto keeps two items apart, or
+// returns "" when their figures agree. `feedfold explain` prints it: a
+// pair whose words match but whose figures do not is otherwise shown only
+// as a verification score of 0.
+func FiguresApart(cfg Config, a, b Signature) string {
+	if _, ok := numbersAgree(cfg, a, b); ok {
+		return ""
+	}
+	// The side numbersAgree held to the other: the one stating fewer, or
+	// on a tie the one that fared better.
+	na, nb := len(a.Numbers)+len(a.Spelled), len(b.Numbers)+len(b.Spelled)
+	agA, missA := recurring(a, b)
+	agB, missB := recurring(b, a)
+	missed, n := missA, len(a.Numbers)
+	if nb < na || nb == na && agB > agA {
+		missed, n = missB, len(b.Numbers)
+	}
+	msg := itoa(uint64(missed)) + " of the " + itoa(uint64(n)) + " figures the item stating fewer gives do not recur in the other"
+	if n == 1 {
+		msg = "the one figure the item stating fewer gives does not recur in the other"
+	}
+	msg += " (at least " + strconv.FormatFloat(cfg.MinNumberAgreement*100, 'f', -1, 64) + " % must: a template story's instances differ in their figures"
+	if a.Corrected || b.Corrected {
+		return msg + "; a correction may differ in one)"
+	}
+	return msg + ")"
 }
 
 // recurring is the share of a's figures that b states, in digits or

@@ -120,3 +120,19 @@ func TestCorrectionMarker(t *testing.T) {
 		}
 	}
 }
+
+func TestFiguresApartExplainsTheVeto(t *testing.T) {
+	cfg := DefaultConfig()
+	fed := func(title, amount string) Signature {
+		return Sign(cfg, Doc{Title: title, HTML: paras(
+			"The Federal Reserve entered the government securities market to arrange "+amount+" billion dlrs of customer repurchase agreements, a Fed spokesman said.",
+			"Dealers said Federal funds were trading firmly when the Fed began its temporary and indirect supply of reserves to the banking system.")}, nil)
+	}
+	a, b := fed("Fed adds reserves", "2"), fed("Fed adds reserves", "3")
+	if got := FiguresApart(cfg, a, b); got == "" || got != FiguresApart(cfg, b, a) {
+		t.Errorf("FiguresApart = %q / %q: want the same reason both ways", got, FiguresApart(cfg, b, a))
+	}
+	if got := FiguresApart(cfg, a, fed("Fed adds reserves", "2")); got != "" {
+		t.Errorf("agreeing figures explained as apart: %q", got)
+	}
+}

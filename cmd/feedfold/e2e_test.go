@@ -422,20 +422,10 @@ func TestExplainSaysWhyAPairStaysApart(t *testing.T) {
 		"Environmental groups said the drought exposed years of underinvestment in leaking pipes, which lose nearly a quarter of treated water before it reaches homes.",
 		"A public meeting on the authority's plans for a second reservoir is due to be held in the town hall at the end of the month.",
 	}
-	feed := func(site, link, date string, body []string) string {
-		return `<rss version="2.0"><channel><title>` + site + `</title><link>https://` + site + `/</link>` +
-			`<item><title>Reservoir at forty-year low</title><link>` + link + `</link><pubDate>` + date + `</pubDate>` +
-			`<description><![CDATA[<p>` + strings.Join(body, "</p><p>") + `</p>]]></description></item></channel></rss>`
-	}
-	bodies := map[string]string{
-		"/water.xml":   feed("water.example", "https://water.example/reservoir", "Thu, 01 Oct 2026 09:00:00 +0000", paras),
-		"/teasers.xml": feed("teasers.example", "https://teasers.example/reservoir", "Fri, 20 Nov 2026 09:00:00 +0000", append(paras[:2:2], "Read more")),
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, bodies[r.URL.Path]) }))
-	defer srv.Close()
-	db := filepath.Join(t.TempDir(), "feedfold.db")
-	mustCLI(t, db, "add", srv.URL+"/water.xml")
-	mustCLI(t, db, "add", srv.URL+"/teasers.xml")
+	const title = "Reservoir at forty-year low"
+	db := subscribeServed(t,
+		oneItemFeed("water.example", title, "https://water.example/reservoir", "Thu, 01 Oct 2026 09:00:00 +0000", "<p>"+strings.Join(paras, "</p><p>")+"</p>"),
+		oneItemFeed("teasers.example", title, "https://teasers.example/reservoir", "Fri, 20 Nov 2026 09:00:00 +0000", "<p>"+strings.Join(append(paras[:2:2], "Read more"), "</p><p>")+"</p>"))
 	var ex struct {
 		Linked    bool   `json:"linked"`
 		Duplicate bool   `json:"duplicate"`
@@ -463,25 +453,16 @@ func TestExplainSaysWhyTheOriginal(t *testing.T) {
 		"A local bakery won the national bread award for the third year running, beating more than two hundred entries with its sourdough.",
 		"The county's last cinema will close at the end of the month after its owners failed to find a buyer for the building.",
 	}
-	feed := func(site, link, date, body string) string {
-		return `<rss version="2.0"><channel><title>` + site + `</title><link>https://` + site + `/</link>` +
-			`<item><title>River floods town</title><link>` + link + `</link><pubDate>` + date + `</pubDate>` +
-			`<description><![CDATA[` + body + `]]></description></item></channel></rss>`
-	}
-	bodies := map[string]string{
-		"/gazette.xml": feed("gazette.example", "https://gazette.example/flood", "Tue, 24 Nov 2026 05:00:00 +0000", story),
-		"/water.xml":   feed("water.example", "https://water.example/flood", "Tue, 24 Nov 2026 10:00:00 +0000", story),
-	}
+	const title = "River floods town"
+	var feeds []string
 	for i, o := range others {
 		site := fmt.Sprintf("reprint%d.example", i)
-		bodies[fmt.Sprintf("/r%d.xml", i)] = feed(site, "https://"+site+"/s", "Mon, 23 Nov 2026 10:00:00 +0000", "<p>"+o+"</p><p>Source: water.example</p>")
+		feeds = append(feeds, oneItemFeed(site, "Story", "https://"+site+"/s", "Mon, 23 Nov 2026 10:00:00 +0000", "<p>"+o+"</p><p>Source: water.example</p>"))
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, bodies[r.URL.Path]) }))
-	defer srv.Close()
-	db := filepath.Join(t.TempDir(), "feedfold.db")
-	for _, p := range []string{"/r0.xml", "/r1.xml", "/r2.xml", "/gazette.xml", "/water.xml"} {
-		mustCLI(t, db, "add", srv.URL+p)
-	}
+	feeds = append(feeds,
+		oneItemFeed("gazette.example", title, "https://gazette.example/flood", "Tue, 24 Nov 2026 05:00:00 +0000", story),
+		oneItemFeed("water.example", title, "https://water.example/flood", "Tue, 24 Nov 2026 10:00:00 +0000", story))
+	db := subscribeServed(t, feeds...)
 	var ex struct {
 		A struct {
 			Original, ID uint64
@@ -500,4 +481,58 @@ func TestExplainSaysWhyTheOriginal(t *testing.T) {
 	if out := mustCLI(t, db, "explain", "https://water.example/flood", "https://gazette.example/flood"); !strings.Contains(out, "other sites credit as their source") {
 		t.Errorf("explain did not say why the original is the original:\n%s", out)
 	}
+}
+
+// TestExplainSaysWhenFiguresDisagree: two instances of a template story
+// whose words match and whose figure differs are "different stories" with
+// a score of 0; explain says the figures are why.
+func TestExplainSaysWhenFiguresDisagree(t *testing.T) {
+	body := func(amount string) string {
+		return "<p>The Federal Reserve entered the government securities market to arrange " + amount + " billion dlrs of customer repurchase agreements, a Fed spokesman said.</p><p>Dealers said Federal funds were trading firmly when the Fed began its temporary and indirect supply of reserves to the banking system.</p>"
+	}
+	const title = "Fed adds reserves via customer repurchases"
+	db := subscribeServed(t,
+		oneItemFeed("wire.example", title, "https://wire.example/fed1", "Tue, 24 Nov 2026 09:00:00 +0000", body("2")),
+		oneItemFeed("wire2.example", title, "https://wire2.example/fed2", "Wed, 25 Nov 2026 09:00:00 +0000", body("3")))
+	var ex struct {
+		Linked       bool   `json:"linked"`
+		FiguresApart string `json:"figures_apart"`
+	}
+	if err := json.Unmarshal([]byte(mustCLI(t, db, "explain", "--json", "https://wire.example/fed1", "https://wire2.example/fed2")), &ex); err != nil {
+		t.Fatal(err)
+	}
+	if ex.Linked || !strings.Contains(ex.FiguresApart, "does not recur") {
+		t.Errorf("explain --json = %+v, want the pair apart with the figures named as the reason", ex)
+	}
+	if out := mustCLI(t, db, "explain", "https://wire.example/fed1", "https://wire2.example/fed2"); !strings.Contains(out, "figures disagree:") {
+		t.Errorf("explain did not say the figures disagree:\n%s", out)
+	}
+}
+
+// oneItemFeed is an RSS document of one item with HTML content.
+func oneItemFeed(site, title, link, date, html string) string {
+	return `<rss version="2.0"><channel><title>` + site + `</title><link>https://` + site + `/</link>` +
+		`<item><title>` + title + `</title><link>` + link + `</link><pubDate>` + date + `</pubDate>` +
+		`<description><![CDATA[` + html + `]]></description></item></channel></rss>`
+}
+
+// subscribeServed serves feeds from loopback and subscribes a new
+// database to each, in order (each add fetches its feed once); it returns
+// the database's path.
+func subscribeServed(t *testing.T, feeds ...string) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var i int
+		if _, err := fmt.Sscanf(r.URL.Path, "/%d.xml", &i); err != nil || i < 0 || i >= len(feeds) {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprint(w, feeds[i])
+	}))
+	t.Cleanup(srv.Close)
+	db := filepath.Join(t.TempDir(), "feedfold.db")
+	for i := range feeds {
+		mustCLI(t, db, "add", fmt.Sprintf("%s/%d.xml", srv.URL, i))
+	}
+	return db
 }

@@ -47,6 +47,9 @@ type explainOut struct {
 	// Apart says why the publish times keep a verified pair apart (see
 	// dedupe.TimeApart); empty when they do not.
 	Apart string `json:"apart,omitempty"`
+	// FiguresApart says why the numbers veto keeps the pair apart (see
+	// dedupe.FiguresApart); empty when their figures agree.
+	FiguresApart string `json:"figures_apart,omitempty"`
 	// NominatedBy lists the index channels that pair the two items
 	// (empty: the index never offers one to the other).
 	NominatedBy []string `json:"nominated_by"`
@@ -113,6 +116,7 @@ func explainCmd() command {
 				if v.Duplicate {
 					out.Apart = dedupe.TimeApart(cfg, ma, mb, sa, sb, v)
 				}
+				out.FiguresApart = dedupe.FiguresApart(cfg, sa, sb)
 				if *asJSON {
 					return json.NewEncoder(a.stdout).Encode(out)
 				}
@@ -140,6 +144,9 @@ func explainCmd() command {
 				fmt.Fprintf(a.stdout, "verification score %.3f: %s\n", out.Score, verdict)
 				if out.Apart != "" {
 					fmt.Fprintf(a.stdout, "kept apart: %s\n", out.Apart)
+				}
+				if out.FiguresApart != "" {
+					fmt.Fprintf(a.stdout, "figures disagree: %s\n", out.FiguresApart)
 				}
 				if out.Linked {
 					fmt.Fprintf(a.stdout, "stored decision: linked, original is item %d (%s)\n", out.A.Original, chosenByText[out.ChosenBy])
