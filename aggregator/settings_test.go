@@ -452,3 +452,21 @@ func TestCitedPublisherStaysOriginalAcrossRestart(t *testing.T) {
 		t.Errorf("canonical items %v: want water.example's item as the original with the gazette's copy", got)
 	}
 }
+
+// TestSourceLinkMakesTheLinkedSiteOriginal: a reposting plugin's copy
+// ends with a "Source link" to the article it copied and is stamped an
+// hour earlier; the linked site's item is the original.
+func TestSourceLinkMakesTheLinkedSiteOriginal(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	fs := newFeedServer(t)
+	fs.set("/orig", "https://orig.example/", item{"o1", "River floods town", "https://orig.example/flood", t10, storyText("northern")})
+	fs.set("/repost", "https://reposts.example/", item{"r1", "River floods town", "https://reposts.example/flood", t09,
+		"<p>" + storyText("northern") + `</p><p><a href="https://orig.example/flood" rel="nofollow">Source link</a></p>`})
+	a, db := newTestAggregator(t, func() time.Time { return now })
+	subscribe(t, db, fs.URL+"/repost", fs.URL+"/orig")
+	a.Poll(context.Background(), true, nil)
+	got := canonical(t, db)
+	if cs := got["https://orig.example/flood"]; len(cs) != 1 || cs[0] != "https://reposts.example/flood (attribution)" {
+		t.Errorf("canonical = %v: want orig.example's item original, the repost its copy by attribution", got)
+	}
+}

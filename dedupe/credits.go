@@ -26,7 +26,8 @@ var creditMarkers = []string{
 
 // creditsOf returns the registrable domains (or bare names) that the item
 // credits as its source: RSS <source url>, <link rel="canonical"> in the
-// content, and credit lines in the text ("@Source: mirror.co.uk",
+// content, a link whose text names it the source ("Source link"), and
+// credit lines in the text ("@Source: mirror.co.uk",
 // "Originally published by …", a short "via …").
 func creditsOf(doc Doc, ex extracted) []string {
 	var out []string
@@ -37,6 +38,9 @@ func creditsOf(doc Doc, ex extracted) []string {
 	}
 	add(domainOfURL(doc.SourceURL))
 	add(domainOfURL(ex.canonical))
+	for _, href := range ex.sources {
+		add(domainOfURL(href))
+	}
 	for _, bl := range ex.blocks {
 		// Credit lines sit in short blocks, or at the start or end of a
 		// long one; scanning only there keeps this cheap on long articles.

@@ -97,3 +97,33 @@ func TestGermanReprintCreditsItsOriginal(t *testing.T) {
 		}
 	}
 }
+
+// TestSourceLinkCredits: feed-reposting plugins end a copied post with a
+// link to the original whose text says what it is ("Source link"); its
+// href is the item's credit. Other links are not.
+func TestSourceLinkCredits(t *testing.T) {
+	cfg := DefaultConfig()
+	body := "<p>The regional water authority said on Monday that the northern reservoir had fallen to its lowest level in forty years.</p>"
+	for _, c := range []struct {
+		html string
+		want []string
+	}{
+		{body + `<p><a href="https://www.bbc.co.uk/news/uk-123" rel="nofollow">Source link</a></p>`, []string{"bbc.co.uk"}},
+		{body + `<p>Read more: <a href="https://www.theguardian.com/x">Original article »</a></p>`, []string{"theguardian.com"}},
+		{body + `<a href="https://mirror.co.uk/a">SOURCE</a>`, []string{"mirror.co.uk"}},
+		{body + `<p><a href="https://other.example/river">the source of the river</a></p>`, nil},
+		{body + `<p><a href="https://other.example/share">Share</a> <a href="https://other.example/">Home</a></p>`, nil},
+	} {
+		s := Sign(cfg, Doc{Title: "Reservoir low", HTML: c.html}, nil)
+		if !slices.Equal(s.Credits, c.want) {
+			t.Errorf("credits of %q = %v, want %v", c.html[len(body):], s.Credits, c.want)
+		}
+	}
+	// The text is the same whichever path read it: the source link sends
+	// the item to the tokenizer, which must not change what is signed.
+	plain := Sign(cfg, Doc{Title: "Reservoir low", HTML: body + `<p><a href="https://x.example/">Home</a></p>`}, nil)
+	linked := Sign(cfg, Doc{Title: "Reservoir low", HTML: body + `<p><a href="https://x.example/">Source</a></p>`}, nil)
+	if v := Compare(cfg, plain, linked); !v.Duplicate {
+		t.Errorf("a source link changed how the text is read: %+v", v)
+	}
+}

@@ -13,6 +13,7 @@ func FuzzSign(f *testing.F) {
 	f.Add("", "<script>alert(1)</script><link rel=canonical href='https://x.example/a'>")
 	f.Add("WASHINGTON (Reuters) - x", "plain\n\ntext with 5.2 and 1,000 numbers")
 	f.Add("\u201cWe don\u2019t\u201d \u2014 U.S.\u201d A.\u2019B 5\u2019.3", "<p>\u2018Quoted\u2019 \u2013 text.\u201d Next</p>")
+	f.Add("x", `<p>Body</p><p><a href="https://www.bbc.co.uk/n">Source link »</a> <a>original</a></p><a href=x>`)
 	f.Add("World #39;s $3B deal", "<p>An annual ten pct cut &amp;#39; #0; #99999999; 2bn 13th #</p>")
 	cfg := DefaultConfig()
 	f.Fuzz(func(t *testing.T, title, html string) {

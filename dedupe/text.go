@@ -15,6 +15,10 @@ import (
 type extracted struct {
 	blocks    []string
 	canonical string // <link rel="canonical" href>
+	// sources are the hrefs of links whose text names them the item's
+	// source ("Source link", "Original article"), as feed-reposting
+	// plugins end a copied post.
+	sources []string
 }
 
 // skipped elements hold no article text.
@@ -57,9 +61,11 @@ func extractText(src string, sc *extractScratch) extracted {
 		return ex
 	}
 	tb := textBuilder{text: sc.text[:0], ends: sc.ends[:0]}
-	if !tb.simpleHTML(src) {
+	// simpleHTML reads no attributes: an item that may link its source
+	// goes to the tokenizer, which records the link.
+	if mayLinkSource(src) || !tb.simpleHTML(src) {
 		tb = textBuilder{text: tb.text[:0], ends: tb.ends[:0]}
-		ex.canonical = tb.tokenize(src)
+		ex.canonical, ex.sources = tb.tokenizeLinks(src)
 	}
 	ex.blocks = tb.finish(ex.blocks)
 	sc.text, sc.ends = tb.text, tb.ends
@@ -100,13 +106,24 @@ func (tb *textBuilder) finish(dst []string) []string {
 // tokenize reads src with x/net/html's tokenizer and returns the
 // canonical link, if any.
 func (tb *textBuilder) tokenize(src string) (canonical string) {
+	canonical, _ = tb.tokenizeLinks(src)
+	return canonical
+}
+
+// tokenizeLinks is tokenize that also returns the hrefs of the links
+// whose text names them the source (isSourceLinkText).
+func (tb *textBuilder) tokenizeLinks(src string) (canonical string, sources []string) {
 	z := html.NewTokenizer(strings.NewReader(src))
 	skipDepth := 0
+	// The open <a>'s href and where its text starts in tb.text; -1 when
+	// no link is open.
+	var href string
+	linkStart := -1
 	for {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
-			return canonical
+			return canonical, sources
 		case html.TextToken:
 			if skipDepth == 0 {
 				tb.text = append(tb.text, z.Text()...)
@@ -139,6 +156,16 @@ func (tb *textBuilder) tokenize(src string) (canonical string) {
 				}
 				continue
 			}
+			if a == atom.A && skipDepth == 0 {
+				href, linkStart = "", len(tb.text)
+				for hasAttr {
+					k, v, more := z.TagAttr()
+					if string(k) == "href" {
+						href = string(v)
+					}
+					hasAttr = more
+				}
+			}
 			tb.startTag(a)
 		case html.EndTagToken:
 			name, _ := z.TagName()
@@ -148,6 +175,12 @@ func (tb *textBuilder) tokenize(src string) (canonical string) {
 					skipDepth--
 				}
 				continue
+			}
+			if a == atom.A && linkStart >= 0 && linkStart <= len(tb.text) {
+				if href != "" && isSourceLinkText(string(tb.text[linkStart:])) {
+					sources = append(sources, href)
+				}
+				linkStart = -1
 			}
 			tb.endTag(a)
 		}
@@ -462,4 +495,54 @@ func withUnit(w string) (string, bool) {
 		return w[:i], true
 	}
 	return "", false
+}
+
+// sourceLinkTexts are the texts of a link to the copied article's source,
+// lower case, as reposting plugins write them.
+var sourceLinkTexts = []string{
+	"source", "source link", "original source", "original article", "original post",
+	"original story", "read the original", "read the original article",
+	"read original article", "view original", "view the original", "original",
+}
+
+// isSourceLinkText reports whether a link's text names it the source:
+// one of sourceLinkTexts once lower-cased and stripped of the spaces,
+// punctuation and arrows around it ("Source link »").
+func isSourceLinkText(text string) bool {
+	t := strings.TrimFunc(text, func(r rune) bool { return !unicode.IsLetter(r) })
+	if len(t) > 26 {
+		return false
+	}
+	t = strings.Join(strings.Fields(strings.ToLower(t)), " ")
+	for _, s := range sourceLinkTexts {
+		if t == s {
+			return true
+		}
+	}
+	return false
+}
+
+// mayLinkSource is a cheap filter on the raw HTML: whether some element's
+// text starts with "source", "original" or "read the original"/"view
+// original", in any ASCII case, right after a '>' (and spaces). Only such
+// items are read with the tokenizer for their links.
+func mayLinkSource(src string) bool {
+	for i := strings.IndexByte(src, '>'); i >= 0; {
+		j := i + 1
+		for j < len(src) && (src[j] == ' ' || src[j] == '\n' || src[j] == '\t') {
+			j++
+		}
+		rest := src[j:]
+		if hasPrefixFold(rest, "source") || hasPrefixFold(rest, "original") ||
+			hasPrefixFold(rest, "read the original") || hasPrefixFold(rest, "read original") ||
+			hasPrefixFold(rest, "view original") || hasPrefixFold(rest, "view the original") {
+			return true
+		}
+		k := strings.IndexByte(src[j:], '>')
+		if k < 0 {
+			break
+		}
+		i = j + k
+	}
+	return false
 }
