@@ -43,14 +43,24 @@ func newTestAggregator(t *testing.T, now func() time.Time) (*Aggregator, *store.
 // it sets to allow loopback with a short timeout).
 func newTestAggregatorWith(t *testing.T, opts Options) (*Aggregator, *store.DB) {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), "agg.db"), store.Options{NoSync: true})
+	a, db := openTestAggregator(t, filepath.Join(t.TempDir(), "agg.db"), opts)
+	t.Cleanup(func() { db.Close() })
+	return a, db
+}
+
+// openTestAggregator opens (or reopens, as a restart does) the database
+// at path and an aggregator on it, as newTestAggregatorWith; the caller
+// closes the database.
+func openTestAggregator(t *testing.T, path string, opts Options) (*Aggregator, *store.DB) {
+	t.Helper()
+	db, err := store.Open(path, store.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
 	opts.Fetch = FetchOptions{AllowPrivateNetworks: true, Timeout: 5 * time.Second}
 	a, err := New(context.Background(), db, opts, nil)
 	if err != nil {
+		db.Close()
 		t.Fatal(err)
 	}
 	return a, db

@@ -415,16 +415,7 @@ func TestCitedPublisherStaysOriginalAcrossRestart(t *testing.T) {
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	path := filepath.Join(t.TempDir(), "cited.db")
 	open := func() (*Aggregator, *store.DB) {
-		db, err := store.Open(path, store.Options{NoSync: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := New(context.Background(), db, Options{Now: func() time.Time { return now },
-			Fetch: FetchOptions{AllowPrivateNetworks: true, Timeout: 5 * time.Second}}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a, db
+		return openTestAggregator(t, path, Options{Now: func() time.Time { return now }})
 	}
 	fs := newFeedServer(t)
 	stories := []string{otherStoryText, lottery, spam}

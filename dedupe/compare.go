@@ -118,20 +118,7 @@ func numbersAgree(cfg Config, a, b Signature) (float64, bool) {
 	if len(a.Numbers) == 0 || len(b.Numbers) == 0 {
 		return 1, true
 	}
-	na, nb := len(a.Numbers)+len(a.Spelled), len(b.Numbers)+len(b.Spelled)
-	var agree float64
-	var missed int
-	switch {
-	case na < nb:
-		agree, missed = recurring(a, b)
-	case nb < na:
-		agree, missed = recurring(b, a)
-	default:
-		agree, missed = recurring(a, b)
-		if ag, m := recurring(b, a); ag > agree {
-			agree, missed = ag, m
-		}
-	}
+	agree, missed, _ := heldFigures(a, b)
 	// A correction exists to change a figure: one that differs is what
 	// it is, not another story.
 	if missed <= 1 && (a.Corrected || b.Corrected) {
@@ -148,15 +135,7 @@ func FiguresApart(cfg Config, a, b Signature) string {
 	if _, ok := numbersAgree(cfg, a, b); ok {
 		return ""
 	}
-	// The side numbersAgree held to the other: the one stating fewer, or
-	// on a tie the one that fared better.
-	na, nb := len(a.Numbers)+len(a.Spelled), len(b.Numbers)+len(b.Spelled)
-	agA, missA := recurring(a, b)
-	agB, missB := recurring(b, a)
-	missed, n := missA, len(a.Numbers)
-	if nb < na || nb == na && agB > agA {
-		missed, n = missB, len(b.Numbers)
-	}
+	_, missed, n := heldFigures(a, b)
 	msg := itoa(uint64(missed)) + " of the " + itoa(uint64(n)) + " figures the item stating fewer gives do not recur in the other"
 	if n == 1 {
 		msg = "the one figure the item stating fewer gives does not recur in the other"
@@ -166,6 +145,23 @@ func FiguresApart(cfg Config, a, b Signature) string {
 		return msg + "; a correction may differ in one)"
 	}
 	return msg + ")"
+}
+
+// heldFigures holds the item stating fewer figures (digits and spelled)
+// to the other, or on a tie whichever fares better, and returns the share
+// of its digit figures that recur in the other, how many do not, and how
+// many it states.
+func heldFigures(a, b Signature) (agree float64, missed, stated int) {
+	na, nb := len(a.Numbers)+len(a.Spelled), len(b.Numbers)+len(b.Spelled)
+	agA, missA := recurring(a, b)
+	if na < nb {
+		return agA, missA, len(a.Numbers)
+	}
+	agB, missB := recurring(b, a)
+	if nb < na || agB > agA {
+		return agB, missB, len(b.Numbers)
+	}
+	return agA, missA, len(a.Numbers)
 }
 
 // recurring is the share of a's figures that b states, in digits or

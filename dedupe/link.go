@@ -326,9 +326,9 @@ func Recluster(cfg Config, st State, ids []uint64, extraM map[uint64]Member, ext
 	if len(ms) == 0 {
 		return Decision{}
 	}
-	if c, ok := st.(Citations); ok && len(ms) > 1 {
+	if len(ms) > 1 {
 		for i := range ms {
-			ms[i].Cited = citationsOf(c, siteDomain(ms[i].Site))
+			ms[i].Cited = SiteCitations(st, ms[i].Site)
 		}
 	}
 	oi, why := ChooseOriginal(cfg, ms)

@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -65,7 +66,7 @@ func extractText(src string, sc *extractScratch) extracted {
 	// goes to the tokenizer, which records the link.
 	if mayLinkSource(src) || !tb.simpleHTML(src) {
 		tb = textBuilder{text: tb.text[:0], ends: tb.ends[:0]}
-		ex.canonical, ex.sources = tb.tokenizeLinks(src)
+		ex.canonical, ex.sources = tb.tokenize(src)
 	}
 	ex.blocks = tb.finish(ex.blocks)
 	sc.text, sc.ends = tb.text, tb.ends
@@ -104,15 +105,9 @@ func (tb *textBuilder) finish(dst []string) []string {
 }
 
 // tokenize reads src with x/net/html's tokenizer and returns the
-// canonical link, if any.
-func (tb *textBuilder) tokenize(src string) (canonical string) {
-	canonical, _ = tb.tokenizeLinks(src)
-	return canonical
-}
-
-// tokenizeLinks is tokenize that also returns the hrefs of the links
-// whose text names them the source (isSourceLinkText).
-func (tb *textBuilder) tokenizeLinks(src string) (canonical string, sources []string) {
+// canonical link, if any, and the hrefs of the links whose text names them
+// the source (isSourceLinkText).
+func (tb *textBuilder) tokenize(src string) (canonical string, sources []string) {
 	z := html.NewTokenizer(strings.NewReader(src))
 	skipDepth := 0
 	// The open <a>'s href and where its text starts in tb.text; -1 when
@@ -176,7 +171,7 @@ func (tb *textBuilder) tokenizeLinks(src string) (canonical string, sources []st
 				}
 				continue
 			}
-			if a == atom.A && linkStart >= 0 && linkStart <= len(tb.text) {
+			if a == atom.A && linkStart >= 0 {
 				if href != "" && isSourceLinkText(string(tb.text[linkStart:])) {
 					sources = append(sources, href)
 				}
@@ -513,13 +508,7 @@ func isSourceLinkText(text string) bool {
 	if len(t) > 26 {
 		return false
 	}
-	t = strings.Join(strings.Fields(strings.ToLower(t)), " ")
-	for _, s := range sourceLinkTexts {
-		if t == s {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(sourceLinkTexts, strings.Join(strings.Fields(strings.ToLower(t)), " "))
 }
 
 // mayLinkSource is a cheap filter on the raw HTML: whether some element's
