@@ -2,6 +2,8 @@ package dedupe
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // rawSeg is a segment of a block with its normalised words.
@@ -147,7 +149,7 @@ func (sc *segScratch) scan(bi int, block string) {
 				if copied {
 					endsInDigit = len(buf) > bufStart && isDigit(buf[len(buf)-1])
 				}
-				if cls != clsUpper && cls != clsApos && !((c == '.' || c == ',') && endsInDigit && i+1 < n && isDigit(block[i+1])) {
+				if cls != clsUpper && cls != clsApos && !((c == '.' || c == ',') && endsInDigit && i+1 < n && isDigit(block[i+1])) && !(c == ' ' && endsInDigit && groupSpace(block, i)) {
 					break
 				}
 				if !copied {
@@ -252,6 +254,36 @@ func isSpaceByte(c byte) bool {
 	return false
 }
 
-func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// groupSpace reports whether the space at s[i] separates the digit groups
+// of one number, as French, Finnish, Swedish, Russian and others write
+// thousands ("10 000"; their no-break and thin spaces are spaces after
+// NFKC): one to three digits before it, not part of a word, and exactly
+// three after. Read as one word, "10 000" states the figure "10,000" and
+// "10000" state, where two words would state 10 and 000 and the numbers
+// veto would hold the copies apart.
+func groupSpace(s string, i int) bool {
+	if s[i] != ' ' || i+3 >= len(s) {
+		return false
+	}
+	if !isDigit(s[i+1]) || !isDigit(s[i+2]) || !isDigit(s[i+3]) || i+4 < len(s) && isDigit(s[i+4]) {
+		return false
+	}
+	k := 0
+	for k < 4 && i-1-k >= 0 && isDigit(s[i-1-k]) {
+		k++
+	}
+	if k == 0 || k > 3 {
+		return false
+	}
+	// What comes before the digits: nothing, a separator or a currency
+	// sign ("€10 000"), not a letter ("a10 000").
+	if j := i - k; j > 0 {
+		r, _ := utf8.DecodeLastRuneInString(s[:j])
+		return !unicode.IsLetter(r)
+	}
+	return true
+}
 func isUpper(c byte) bool  { return 'A' <= c && c <= 'Z' }
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || isUpper(c) }

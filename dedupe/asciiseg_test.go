@@ -21,6 +21,9 @@ func TestSplitSegmentsMatchesUnicodePath(t *testing.T) {
 		// Typographic quotes and dashes, read by the scanner too.
 		"“We don’t know,” she said.” Next ‘one’ — GAZETTE — 14 Mar – x–y —5’5 U.S.” A.’B 5’.3 ’tis dogs’ —",
 		"— lead dash", "end —", "a —— b", "said:” ok", "x “U.S.” y",
+		// Digit groups separated by spaces.
+		"10 000 people, 1 234 567 votes, in 1987 200 people, a10 000, 10 0000, 10 00, 5 000m, 2-3 925-1025 lbs, 1,000 000 x, 12 345.",
+		"10 000", "x 10 000", "99 999 999 1", "1 2 3 4",
 		"",
 	} {
 		if got, want := splitSegments(block, nil), unicodeSegments(block); !reflect.DeepEqual(got, want) {

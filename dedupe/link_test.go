@@ -392,6 +392,40 @@ func TestSpelledOutFiguresAgreeWithDigits(t *testing.T) {
 	}
 }
 
+// TestThousandsSeparatorsAgree: "10 000" (French, Finnish, Swedish,
+// Russian… house styles, with a plain, no-break or thin space), "10,000"
+// and "10000" are one figure, so a copy setting its thousands another way
+// is not held apart by the numbers veto; "in 1987 200 people" keeps two.
+func TestThousandsSeparatorsAgree(t *testing.T) {
+	cfg := DefaultConfig()
+	story := func(figure string) Signature {
+		return Sign(cfg, Doc{Title: "Dock strike halts the port", HTML: paras(
+			"Some "+figure+" dock workers walked out on Monday, halting traffic at the country's largest port, the union said.",
+			"The union wants a pay rise over two years, while employers have offered less than half of what it asks.",
+			"Talks are due to resume on Thursday under a state mediator, the labour ministry said in a statement.")}, nil)
+	}
+	original := story("10,000")
+	for _, f := range []string{"10 000", "10\u00a0000", "10\u202f000", "10000", "10.000"} {
+		if v := Compare(cfg, story(f), original); !v.Duplicate {
+			t.Errorf("%q against 10,000: kept apart: %+v", f, v)
+		}
+	}
+	if v := Compare(cfg, story("12 000"), original); v.Duplicate {
+		t.Errorf("12 000 against 10,000: joined: %+v", v)
+	}
+	for s, want := range map[string][]string{
+		"10 000 people":      {"10000", "people"},
+		"in 1987 200 people": {"in", "1987", "200", "people"},
+		"a10 000":            {"a10", "000"},
+		"10 0000":            {"10", "0000"},
+		"€1 234 567":         {"1234567"},
+	} {
+		if got := words(s, nil); !slices.Equal(got, want) {
+			t.Errorf("words(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
 // TestTeaserKeepingASentencesOpeningIsNominated: a teaser that keeps the
 // opening of the story's first sentence but ends it differently, under
 // another headline, is offered by the index through that sentence's

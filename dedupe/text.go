@@ -316,7 +316,8 @@ func words(s string, dst []string) []string {
 			prevDigit = false
 		case r == '\'' || r == '\u2019':
 			// joined: no break
-		case (r == '.' || r == ',') && prevDigit && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
+		case (r == '.' || r == ',') && prevDigit && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9',
+			r == ' ' && prevDigit && groupSpace(s, i):
 			// inside a number
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if unspaced(r) {
