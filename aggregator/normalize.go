@@ -17,6 +17,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/feedfold/feedfold/store"
+	"github.com/feedfold/feedfold/urlnorm"
 )
 
 const (
@@ -37,15 +38,39 @@ const (
 // address, or a CMS repeats one id. Keyed by it, all but the first story
 // would be dropped on every poll (and the next poll's first would
 // overwrite the stored one), so those entries are keyed by their links.
+// Entries without a GUID that share a link but not their text are keyed
+// by their text for the same reason, and so is an entry whose only key
+// is the feed's own address or its site's.
+//
+// A normalised link that several entries of one document carry, or that
+// is the feed's own site, identifies none of them either: comment feeds
+// link every comment to its article (the fragment that tells them apart
+// is dropped by normalisation), some feeds link every entry to their home
+// page. Kept as the entries' same-url identity, every such entry would be
+// linked as a copy of the first, and stories would vanish into it; their
+// NormURL is left empty, and only their text can link them.
 func normalizeItems(f *gofeed.Feed, feedURL string, now time.Time) []store.Item {
+	site := resolve(feedURL, strings.TrimSpace(f.Link))
+	ownKey := func(k string) bool {
+		k = strings.TrimRight(k, "/")
+		return k != "" && (k == strings.TrimRight(feedURL, "/") || k == strings.TrimRight(site, "/"))
+	}
+	ownNorm := map[string]bool{urlnorm.Normalize(feedURL): true}
+	if site != "" {
+		ownNorm[urlnorm.Normalize(site)] = true
+	}
 	out := make([]store.Item, 0, len(f.Items))
 	first := make(map[string]int, len(f.Items)) // key -> index in out of its first entry
 	var shared map[string]bool                  // GUIDs of entries with different links
+	var sharedLink map[string]bool              // links of GUID-less entries with different texts
 	for _, gi := range f.Items {
 		if gi == nil {
 			continue
 		}
 		it := normalizeItem(gi, feedURL, now)
+		if ownKey(it.Key) {
+			it.Key = textKey(it)
+		}
 		i, seen := first[it.Key]
 		switch {
 		case !seen:
@@ -55,26 +80,45 @@ func normalizeItems(f *gofeed.Feed, feedURL string, now time.Time) []store.Item 
 				shared = map[string]bool{}
 			}
 			shared[it.Key] = true // kept, to be keyed by its link below
+		case it.Key == it.URL && strings.TrimSpace(gi.GUID) == "" && (it.Title != out[i].Title || it.Content != out[i].Content || it.Summary != out[i].Summary):
+			if sharedLink == nil {
+				sharedLink = map[string]bool{}
+			}
+			sharedLink[it.Key] = true // kept, to be keyed by its text below
 		default:
 			continue // a repeat: the first wins
 		}
 		out = append(out, it)
 	}
-	if shared == nil {
-		return out
+	if shared != nil || sharedLink != nil {
+		seen := make(map[string]bool, len(out))
+		kept := out[:0]
+		for _, it := range out {
+			switch {
+			case shared[it.Key] && it.URL != "":
+				it.Key = it.URL
+			case sharedLink[it.Key]:
+				it.Key = textKey(it)
+			}
+			if !seen[it.Key] {
+				seen[it.Key] = true
+				kept = append(kept, it)
+			}
+		}
+		out = kept
 	}
-	seen := make(map[string]bool, len(out))
-	kept := out[:0]
+	carriers := make(map[string]int, len(out))
 	for _, it := range out {
-		if shared[it.Key] && it.URL != "" {
-			it.Key = it.URL
-		}
-		if !seen[it.Key] {
-			seen[it.Key] = true
-			kept = append(kept, it)
+		if it.NormURL != "" {
+			carriers[it.NormURL]++
 		}
 	}
-	return kept
+	for i := range out {
+		if n := out[i].NormURL; carriers[n] > 1 || ownNorm[n] {
+			out[i].NormURL = ""
+		}
+	}
+	return out
 }
 
 func normalizeItem(gi *gofeed.Item, feedURL string, now time.Time) store.Item {
@@ -85,7 +129,7 @@ func normalizeItem(gi *gofeed.Item, feedURL string, now time.Time) store.Item {
 	link = resolve(feedURL, strings.TrimSpace(link))
 	it := store.Item{
 		URL:       link,
-		NormURL:   NormalizeURL(link),
+		NormURL:   urlnorm.Normalize(link),
 		Title:     cleanTitle(gi.Title),
 		Content:   gi.Content,
 		Summary:   gi.Description,
@@ -139,12 +183,17 @@ func normalizeItem(gi *gofeed.Item, feedURL string, now time.Time) store.Item {
 	case link != "":
 		it.Key = link
 	default:
-		// FNV-1a for good: a changed key would make every such item new.
-		k := fnv.New64a()
-		k.Write([]byte(it.Title + "\x00" + it.Content + "\x00" + it.Summary))
-		it.Key = "hash:" + strconv.FormatUint(k.Sum64(), 16)
+		it.Key = textKey(it)
 	}
 	return it
+}
+
+// textKey keys an entry that nothing else identifies by its title and
+// text. FNV-1a for good: a changed key would make every such item new.
+func textKey(it store.Item) string {
+	k := fnv.New64a()
+	k.Write([]byte(it.Title + "\x00" + it.Content + "\x00" + it.Summary))
+	return "hash:" + strconv.FormatUint(k.Sum64(), 16)
 }
 
 // contentHash is what tells a changed item from a repeated one across

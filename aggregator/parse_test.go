@@ -187,30 +187,6 @@ func TestDiscover(t *testing.T) {
 	}
 }
 
-func TestNormalizeURL(t *testing.T) {
-	same := [][]string{
-		{"https://News.Example.com/a/b/?utm_source=rss&id=3#frag", "http://news.example.com:80/a/b?id=3", "https://www.news.example.com/a/b?id=3&fbclid=x&gclid=y"},
-		{"https://ex.example/p?b=2&a=1", "https://ex.example:443/p/?a=1&b=2"},
-	}
-	for _, group := range same {
-		for _, u := range group[1:] {
-			if NormalizeURL(u) != NormalizeURL(group[0]) {
-				t.Errorf("NormalizeURL(%q) = %q, want %q", u, NormalizeURL(u), NormalizeURL(group[0]))
-			}
-		}
-	}
-	different := [][2]string{
-		{"https://ex.example/p?id=1", "https://ex.example/p?id=2"},
-		{"https://ex.example/a", "https://ex.example/b"},
-		{"https://ex.example:8080/a", "https://ex.example/a"},
-	}
-	for _, d := range different {
-		if NormalizeURL(d[0]) == NormalizeURL(d[1]) {
-			t.Errorf("%q and %q normalise alike", d[0], d[1])
-		}
-	}
-}
-
 func TestIntervalAndBackoff(t *testing.T) {
 	base := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 	var hourly []time.Time

@@ -406,6 +406,64 @@ func TestSharedGUIDDoesNotDropStories(t *testing.T) {
 	}
 }
 
+// TestLinksThatNameNoEntryLinkNothing: a feed whose entries all link to
+// its home page (each with its own GUID, or with none), and a comment feed
+// linking every comment to its article, keep every story as an item of
+// its own: a link that names no one entry is no same-url identity, and
+// with it every story was made a copy of the first (or, without GUIDs,
+// dropped as a repeat of it). A story posted later, alone in its
+// document, with the home page for its link, is not made a copy either.
+func TestLinksThatNameNoEntryLinkNothing(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	text := func(subject, verb string) string {
+		return strings.Repeat("The "+subject+" "+verb+" on Tuesday after weeks of uncertainty, officials said. ", 4)
+	}
+	fs := newFeedServer(t)
+	const home = "https://home.example/"
+	fs.set("/guids", home,
+		item{"g1", "Harbour to close", home, t11, text("harbour", "closed for repairs")},
+		item{"g2", "School term to start late", home, t10, text("school term", "was postponed")},
+		item{"g3", "Lottery winner found", home, t09, text("lottery winner", "came forward")})
+	const news = "https://plain.example/news"
+	fs.set("/plain", "https://plain.example/",
+		item{"", "Ferry resumes", news, t11, text("ferry service", "resumed")},
+		item{"", "Museum reopens", news, t10, text("museum", "reopened its doors")},
+		item{"", "Museum reopens", news, t10, text("museum", "reopened its doors")}) // a repeat: one item
+	const article = "https://blog.example/post"
+	fs.set("/blog", "https://blog.example/", item{"p1", "Budget approved", article, t09, otherStoryText})
+	fs.set("/comments", article,
+		item{"c1", "Comment by Ann", article + "#comment-1", t10, "<p>Great post, thanks for writing up the council's budget vote.</p>"},
+		item{"c2", "Comment by Bob", article + "#comment-2", t11, "<p>I disagree with the second point about the libraries entirely.</p>"})
+	a, db := newTestAggregator(t, func() time.Time { return now })
+	subscribe(t, db, fs.URL+"/guids", fs.URL+"/plain", fs.URL+"/blog", fs.URL+"/comments")
+	count := func() (items, copies int) {
+		db.View(func(tx *store.Tx) error {
+			return tx.Items(store.ItemQuery{All: true}, func(it store.Item) bool {
+				items++
+				if tx.Root(it.ID) != it.ID {
+					copies++
+					t.Logf("%q (%s) linked as a copy", it.Title, it.URL)
+				}
+				return true
+			})
+		})
+		return items, copies
+	}
+	if _, err := a.Poll(context.Background(), true, nil); err != nil {
+		t.Fatal(err)
+	}
+	if items, copies := count(); items != 8 || copies != 0 {
+		t.Errorf("first poll: %d items, %d of them copies; want 8 stories and comments, none a copy", items, copies)
+	}
+	fs.set("/guids", home, item{"g4", "Bridge reopens", home, t11, text("bridge", "reopened to traffic")})
+	if _, err := a.Poll(context.Background(), true, nil); err != nil {
+		t.Fatal(err)
+	}
+	if items, copies := count(); items != 9 || copies != 0 {
+		t.Errorf("second poll: %d items, %d of them copies; want 9, none a copy", items, copies)
+	}
+}
+
 // TestCitedPublisherStaysOriginalAcrossRestart: three reprint sites credit
 // water.example ("Source: water.example") on other stories; the counts are
 // kept in the database, so after a restart a site that copies

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/feedfold/feedfold/urlnorm"
 )
 
 // LabeledItem is one line of a labelled corpus (the JSON Lines format of
@@ -190,9 +192,22 @@ func Evaluate(cfg Config, items []LabeledItem, order Order) Report {
 			base = it.Published
 		}
 	}
+	// As the aggregator does: an entry whose feed already holds an item
+	// of the same key is that item, updated in place, and is scored as it
+	// (ids); an item whose normalised link an earlier item has is linked
+	// to it as a same-url copy, whatever its text.
+	keys, norms := identities(items)
+	ids := make([]uint64, len(items))
+	held := map[string]uint64{}
+	byURL := map[string]uint64{}
 	for n, i := range idx {
 		it := items[i]
 		id := uint64(i + 1)
+		if prev, ok := held[keys[i]]; ok {
+			ids[i] = prev
+			continue
+		}
+		held[keys[i]], ids[i] = id, id
 		site := ""
 		if u, err := url.Parse(it.URL); err == nil {
 			site = u.Hostname()
@@ -214,14 +229,80 @@ func Evaluate(cfg Config, items []LabeledItem, order Order) Report {
 			m.Published = m.FirstSeen // as the aggregator dates an undated item
 		}
 		st.Put(id, sig, m)
-		d := LinkItem(cfg, x, st, id, sig, m, 0)
+		var sameURL uint64
+		norm := norms[i]
+		if norm != "" {
+			sameURL = byURL[norm]
+		}
+		d := LinkItem(cfg, x, st, id, sig, m, sameURL)
 		st.Apply(d)
 		x.Add(id, sig)
+		if norm != "" && sameURL == 0 {
+			byURL[norm] = id
+		}
 	}
-	return score(items, st)
+	return score(items, ids, st)
 }
 
-func score(items []LabeledItem, st *MemState) Report {
+// identities keys the items and gives their same-url identities as the
+// aggregator does an entry's (normalizeItems): within a feed, by GUID,
+// else by link, else by title and text; a GUID several links share
+// gives way to the link, a link several texts share without GUIDs to the
+// text. A normalised link that items of one feed with different keys
+// carry identifies none of them (a comment feed's links to its article, a
+// home page given as every entry's link) and is left empty.
+func identities(items []LabeledItem) (keys, norms []string) {
+	type fk struct{ feed, v string }
+	links := map[fk]map[string]bool{} // (feed, GUID) -> its links
+	texts := map[fk]map[string]bool{} // (feed, link) -> texts of GUID-less items
+	text := func(it LabeledItem) string { return it.Title + "\x00" + it.Content }
+	for _, it := range items {
+		switch {
+		case it.GUID != "":
+			k := fk{it.Feed, it.GUID}
+			if links[k] == nil {
+				links[k] = map[string]bool{}
+			}
+			links[k][it.URL] = true
+		case it.URL != "":
+			k := fk{it.Feed, it.URL}
+			if texts[k] == nil {
+				texts[k] = map[string]bool{}
+			}
+			texts[k][text(it)] = true
+		}
+	}
+	keys, norms = make([]string, len(items)), make([]string, len(items))
+	carriers := map[fk]map[string]bool{} // (feed, normalised link) -> keys
+	for i, it := range items {
+		switch {
+		case it.GUID != "" && (it.URL == "" || len(links[fk{it.Feed, it.GUID}]) == 1):
+			keys[i] = it.Feed + "\x00guid\x00" + it.GUID
+		case it.URL != "" && (it.GUID != "" || len(texts[fk{it.Feed, it.URL}]) == 1):
+			keys[i] = it.Feed + "\x00url\x00" + it.URL
+		default:
+			keys[i] = it.Feed + "\x00text\x00" + text(it)
+		}
+		if it.URL != "" {
+			norms[i] = urlnorm.Normalize(it.URL)
+			k := fk{it.Feed, norms[i]}
+			if carriers[k] == nil {
+				carriers[k] = map[string]bool{}
+			}
+			carriers[k][keys[i]] = true
+		}
+	}
+	for i, it := range items {
+		if norms[i] != "" && len(carriers[fk{it.Feed, norms[i]}]) > 1 {
+			norms[i] = ""
+		}
+	}
+	return keys, norms
+}
+
+// score compares the clustering with the labels; item i is scored as the
+// stored item ids[i].
+func score(items []LabeledItem, ids []uint64, st *MemState) Report {
 	r := Report{Items: len(items)}
 	type cell struct {
 		pred  uint64
@@ -240,7 +321,7 @@ func score(items []LabeledItem, st *MemState) Report {
 	preds := map[uint64][]int{}
 	labels := map[string][]int{}
 	for i := range items {
-		p := st.Root(uint64(i + 1))
+		p := st.Root(ids[i])
 		cells[cell{p, label(i)}]++
 		preds[p] = append(preds[p], i)
 		labels[label(i)] = append(labels[label(i)], i)
@@ -263,7 +344,7 @@ func score(items []LabeledItem, st *MemState) Report {
 		r.LabelPairs += pairs(len(m))
 		for a := 0; a < len(m) && len(r.MissedPairs) < 40; a++ {
 			for b := a + 1; b < len(m) && len(r.MissedPairs) < 40; b++ {
-				if st.Root(uint64(m[a]+1)) != st.Root(uint64(m[b]+1)) {
+				if st.Root(ids[m[a]]) != st.Root(ids[m[b]]) {
 					r.MissedPairs = append(r.MissedPairs, [2]string{items[m[a]].ID, items[m[b]].ID})
 				}
 			}
@@ -277,10 +358,10 @@ func score(items []LabeledItem, st *MemState) Report {
 		if orig < 0 || len(m) < 2 {
 			continue
 		}
-		root := st.Root(uint64(orig + 1))
+		root := st.Root(ids[orig])
 		linked := false
 		for _, i := range m {
-			if i != orig && st.Root(uint64(i+1)) == root {
+			if i != orig && st.Root(ids[i]) == root {
 				linked = true
 			}
 		}
@@ -288,7 +369,7 @@ func score(items []LabeledItem, st *MemState) Report {
 			continue
 		}
 		r.OriginalsJudged++
-		if root == uint64(orig+1) {
+		if root == ids[orig] {
 			r.OriginalsRight++
 		} else if len(r.WrongOrigin) < 20 {
 			r.WrongOrigin = append(r.WrongOrigin, [2]string{items[orig].ID, items[root-1].ID})

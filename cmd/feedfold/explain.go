@@ -11,6 +11,7 @@ import (
 	"github.com/feedfold/feedfold/aggregator"
 	"github.com/feedfold/feedfold/dedupe"
 	"github.com/feedfold/feedfold/store"
+	"github.com/feedfold/feedfold/urlnorm"
 )
 
 func dedupeConfig(c Config) dedupe.Config {
@@ -164,7 +165,7 @@ func explainCmd() command {
 
 func explainItem(tx *store.Tx, rawURL string) (explainSide, dedupe.Signature, error) {
 	var sig dedupe.Signature
-	id, ok := tx.ItemIDByNormURL(aggregator.NormalizeURL(rawURL))
+	id, ok := tx.ItemIDByNormURL(urlnorm.Normalize(rawURL))
 	if !ok {
 		return explainSide{}, sig, fmt.Errorf("no stored item has the URL %s", rawURL)
 	}

@@ -1,4 +1,8 @@
-package aggregator
+// Package urlnorm gives an item link the form that recognises one document
+// across feeds. The aggregator stores it with every item and links items
+// that share it (reason same-url); the deduper's evaluation does the same,
+// so that a corpus is scored as the aggregator would cluster it.
+package urlnorm
 
 import (
 	"net/url"
@@ -14,13 +18,13 @@ var trackingParams = map[string]bool{
 	"ocid": true, "cmpid": true, "ito": true,
 }
 
-// NormalizeURL returns the form of an item link used to recognise the same
+// Normalize returns the form of an item link used to recognise the same
 // document across feeds: scheme http and https equated (https), host lower
 // case without "www." and without default port, fragment dropped, tracking
 // parameters dropped, remaining parameters sorted, trailing slash removed.
 // An unparsable or non-HTTP URL is returned trimmed but otherwise as is, so
 // it still only matches itself.
-func NormalizeURL(raw string) string {
+func Normalize(raw string) string {
 	raw = strings.TrimSpace(raw)
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
