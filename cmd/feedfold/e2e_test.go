@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -506,6 +507,41 @@ func TestExplainSaysWhenFiguresDisagree(t *testing.T) {
 	}
 	if out := mustCLI(t, db, "explain", "https://wire.example/fed1", "https://wire2.example/fed2"); !strings.Contains(out, "figures disagree:") {
 		t.Errorf("explain did not say the figures disagree:\n%s", out)
+	}
+}
+
+// TestExplainNamesItemsByID: items whose only link is their feed's home
+// page have no URL of their own to be looked up by; explain takes their
+// ids from `items --json`, and says so when given the shared URL.
+func TestExplainNamesItemsByID(t *testing.T) {
+	const home = "https://town.example/"
+	doc := `<rss version="2.0"><channel><title>Town notices</title><link>` + home + `</link>` +
+		`<item><guid>n1</guid><title>Harbour to close for repairs</title><link>` + home + `</link><pubDate>Thu, 03 Dec 2026 09:00:00 +0000</pubDate>` +
+		`<description><![CDATA[<p>The harbour will close for three weeks from Monday while the sea wall is repaired, the council said.</p>]]></description></item>` +
+		`<item><guid>n2</guid><title>School term to start late</title><link>` + home + `</link><pubDate>Thu, 03 Dec 2026 10:00:00 +0000</pubDate>` +
+		`<description><![CDATA[<p>Pupils will return a week later than planned because the heating system at the primary school failed.</p>]]></description></item>` +
+		`</channel></rss>`
+	db := subscribeServed(t, doc)
+	items := jsonLines[struct {
+		ID     uint64 `json:"id"`
+		Copies []any  `json:"copies"`
+	}](t, mustCLI(t, db, "items", "--json"))
+	if len(items) != 2 || len(items[0].Copies)+len(items[1].Copies) != 0 {
+		t.Fatalf("items = %+v, want the two notices, neither a copy", items)
+	}
+	var ex struct {
+		A, B   struct{ ID uint64 }
+		Linked bool `json:"linked"`
+	}
+	a, b := strconv.FormatUint(items[0].ID, 10), strconv.FormatUint(items[1].ID, 10)
+	if err := json.Unmarshal([]byte(mustCLI(t, db, "explain", "--json", a, b)), &ex); err != nil {
+		t.Fatal(err)
+	}
+	if ex.A.ID != items[0].ID || ex.B.ID != items[1].ID || ex.Linked {
+		t.Errorf("explain --json %s %s = %+v, want those two items, not linked", a, b, ex)
+	}
+	if _, errs, code := cli(t, db, "explain", home, b); code == 0 || !strings.Contains(errs, "by its id") {
+		t.Errorf("explain by the shared home page URL: exit %d, stderr %q; want an error pointing to ids", code, errs)
 	}
 }
 

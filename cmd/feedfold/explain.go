@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"math/bits"
+	"strconv"
 	"strings"
 
 	"github.com/feedfold/feedfold/aggregator"
@@ -66,13 +67,13 @@ type explainOut struct {
 
 func explainCmd() command {
 	return command{
-		usage:   "explain URL_A URL_B [--json]",
+		usage:   "explain URL_A|ID_A URL_B|ID_B [--json]",
 		summary: "show two items' fingerprints, their distance, the verification score and the linking decision",
 		flags: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
 			asJSON := fs.Bool("json", false, "print as JSON")
 			return func(ctx context.Context, a *app, args []string) error {
 				if len(args) != 2 {
-					return fmt.Errorf("%w: explain takes two item URLs", errUsage)
+					return fmt.Errorf("%w: explain takes two items, each by its URL or by its id (`feedfold items --json` lists both)", errUsage)
 				}
 				db, err := a.openReadOnly()
 				if err != nil {
@@ -163,11 +164,18 @@ func explainCmd() command {
 	}
 }
 
-func explainItem(tx *store.Tx, rawURL string) (explainSide, dedupe.Signature, error) {
+// explainItem reads the item ref names: an item id, as `items --json`
+// gives it, or a link. An item without a link of its own (none, or one
+// several entries of its feed share, such as the feed's home page) has no
+// URL to look it up by; its id always names it.
+func explainItem(tx *store.Tx, ref string) (explainSide, dedupe.Signature, error) {
 	var sig dedupe.Signature
-	id, ok := tx.ItemIDByNormURL(urlnorm.Normalize(rawURL))
-	if !ok {
-		return explainSide{}, sig, fmt.Errorf("no stored item has the URL %s", rawURL)
+	id, err := strconv.ParseUint(ref, 10, 64)
+	if err != nil {
+		var ok bool
+		if id, ok = tx.ItemIDByNormURL(urlnorm.Normalize(ref)); !ok {
+			return explainSide{}, sig, fmt.Errorf("no stored item has the URL %s (an item whose link is shared or missing is named by its id: see `feedfold items --json`)", ref)
+		}
 	}
 	it, err := tx.Item(id)
 	if err != nil {
