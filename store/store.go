@@ -13,22 +13,22 @@ import (
 
 // SchemaVersion is the layout this code reads and writes. Open migrates
 // older files forward, one step at a time, inside a single transaction.
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 // migrations[i] upgrades a file from schema i to i+1. Version 0 is an empty
 // file: the first migration creates every bucket.
-var migrations = []func(*bolt.Tx) error{
-	func(tx *bolt.Tx) error {
+var migrations = []func(*Tx) error{
+	func(t *Tx) error {
 		for _, b := range allBuckets {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			if _, err := t.tx.CreateBucketIfNotExists(b); err != nil {
 				return fmt.Errorf("create bucket %s: %w", b, err)
 			}
 		}
 		return nil
 	},
 	// 2: per-category settings (deduplication scope).
-	func(tx *bolt.Tx) error {
-		if _, err := tx.CreateBucketIfNotExists(bucketCategories); err != nil {
+	func(t *Tx) error {
+		if _, err := t.tx.CreateBucketIfNotExists(bucketCategories); err != nil {
 			return fmt.Errorf("create bucket %s: %w", bucketCategories, err)
 		}
 		return nil
@@ -37,12 +37,12 @@ var migrations = []func(*bolt.Tx) error{
 	// (itemMetaTag). Older records still read as they are; the version
 	// changes so that an older feedfold refuses the file instead of
 	// failing on every new record.
-	func(tx *bolt.Tx) error { return nil },
+	func(*Tx) error { return nil },
 	// 4: new items' bodies are compressed in groups (see itemGroupTag).
 	// Records of schema 3 and before read as they are.
-	func(tx *bolt.Tx) error {
+	func(t *Tx) error {
 		for _, b := range [][]byte{bucketItemBodies, bucketItemBodyRefs} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			if _, err := t.tx.CreateBucketIfNotExists(b); err != nil {
 				return fmt.Errorf("create bucket %s: %w", b, err)
 			}
 		}
@@ -51,12 +51,15 @@ var migrations = []func(*bolt.Tx) error{
 	// 5: how often each source is credited by other sites' items (see
 	// Tx.Citations). Items stored before count nothing: their credits
 	// live in signatures, which only the deduper reads.
-	func(tx *bolt.Tx) error {
-		if _, err := tx.CreateBucketIfNotExists(bucketCitations); err != nil {
+	func(t *Tx) error {
+		if _, err := t.tx.CreateBucketIfNotExists(bucketCitations); err != nil {
 			return fmt.Errorf("create bucket %s: %w", bucketCitations, err)
 		}
 		return nil
 	},
+	// 6: links that name no one entry are no same-url identity (see
+	// forgetSharedLinks).
+	(*Tx).forgetSharedLinks,
 }
 
 // Options tune Open. The zero value is usable.
@@ -160,7 +163,7 @@ func (d *DB) migrate() error {
 			return fmt.Errorf("open %s: schema %d is newer than this feedfold (%d): %w", d.path, v, SchemaVersion, ErrSchema)
 		}
 		for ; v < SchemaVersion; v++ {
-			if err := migrations[v](tx); err != nil {
+			if err := migrations[v](&Tx{tx: tx, c: d.codec, writable: true}); err != nil {
 				return fmt.Errorf("migrate %s to schema %d: %w", d.path, v+1, err)
 			}
 		}

@@ -324,6 +324,95 @@ func TestMigratesSchema4(t *testing.T) {
 	})
 }
 
+// TestMigratesSchema5ForgetsSharedLinks: a database of schema 5 holds the
+// stories of a feed that gave every entry its home page as link folded
+// into the first as same-url copies, and a comment feed's comments folded
+// into one another. Opened now, those items stand on their own again and
+// their links are no same-url identity; a same-url copy across feeds and
+// a copy linked by its text stay linked.
+func TestMigratesSchema5ForgetsSharedLinks(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	var town, comments, wire []uint64
+	var news, copied uint64
+	if err := db.Update(func(tx *Tx) error {
+		add := func(f *Feed) error { return tx.AddFeed(f) }
+		put := func(feed uint64, key, norm string) uint64 {
+			it := Item{FeedID: feed, Key: key, Title: key, NormURL: norm, Published: base, FirstSeen: base}
+			if err := tx.InsertItem(&it); err != nil {
+				t.Fatal(err)
+			}
+			return it.ID
+		}
+		notices := Feed{URL: "https://town.example/feed", SiteURL: "https://town.example/"}
+		blog := Feed{URL: "https://blog.example/post/feed"}
+		a, b := Feed{URL: "https://a.example/feed"}, Feed{URL: "https://b.example/feed"}
+		for _, f := range []*Feed{&notices, &blog, &a, &b} {
+			if err := add(f); err != nil {
+				return err
+			}
+		}
+		for _, k := range []string{"n1", "n2", "n3"} {
+			town = append(town, put(notices.ID, k, "https://town.example"))
+		}
+		for _, k := range []string{"c1", "c2"} {
+			comments = append(comments, put(blog.ID, k, "https://blog.example/post"))
+		}
+		news, copied = put(a.ID, "a1", "https://news.example/story"), put(b.ID, "b1", "https://news.example/story")
+		wire = []uint64{put(a.ID, "w1", "https://a.example/wire"), put(a.ID, "w2", "https://a.example/wire")}
+		for _, c := range []struct {
+			root  uint64
+			links []Link
+		}{
+			{town[0], []Link{{Copy: town[1], Original: town[0], Reason: "same-url"}, {Copy: town[2], Original: town[0], Reason: "same-url"}}},
+			{comments[0], []Link{{Copy: comments[1], Original: comments[0], Reason: "same-url"}}},
+			{news, []Link{{Copy: copied, Original: news, Reason: "same-url"}}},
+			{wire[0], []Link{{Copy: wire[1], Original: wire[0], Reason: "simhash"}}},
+		} {
+			if err := tx.SetCluster(c.root, c.links); err != nil {
+				return err
+			}
+		}
+		return tx.tx.Bucket(bucketMeta).Put([]byte("schema"), u64(5))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if db, err = Open(path, Options{}); err != nil {
+		t.Fatalf("open schema 5: %v", err)
+	}
+	defer db.Close()
+	db.View(func(tx *Tx) error {
+		for _, id := range append(append([]uint64{}, town...), comments...) {
+			if r := tx.Root(id); r != id {
+				t.Errorf("item %d is still a copy of %d", id, r)
+			}
+			if m, err := tx.ItemMeta(id); err != nil || m.NormURL != "" {
+				t.Errorf("item %d: normalised URL %q (%v), want none", id, m.NormURL, err)
+			}
+		}
+		for _, u := range []string{"https://town.example", "https://blog.example/post"} {
+			if id, ok := tx.ItemIDByNormURL(u); ok {
+				t.Errorf("%s still names item %d", u, id)
+			}
+		}
+		if tx.Root(copied) != news || tx.Root(wire[1]) != wire[0] {
+			t.Errorf("a same-url copy across feeds (root %d, want %d) or a copy linked by text (root %d, want %d) lost its link", tx.Root(copied), news, tx.Root(wire[1]), wire[0])
+		}
+		if id, ok := tx.ItemIDByNormURL("https://news.example/story"); !ok || id != news {
+			t.Errorf("the story's URL names item %d (%v), want %d", id, ok, news)
+		}
+		return nil
+	})
+	if err := db.Check(); err != nil {
+		t.Errorf("check after the migration: %v", err)
+	}
+}
+
 func TestCheckFindsBrokenInvariants(t *testing.T) {
 	db := openTest(t)
 	ids := addItems(t, db, 1, 3, time.Now())
