@@ -182,7 +182,8 @@ func TestCharSketchOfEveryScript(t *testing.T) {
 // TestOlderSignaturesStillDecode: signatures stored before the character
 // grams (version 6), before the character keys (version 7) or before the
 // spelled-out numbers (version 8) decode without them and are compared on
-// what they have; versions 9 and 10 lack only the flags (Corrected).
+// what they have; versions 9 and 10 lack the flags (Corrected), and 11 the
+// word filter and Echo (version 12).
 func TestOlderSignaturesStillDecode(t *testing.T) {
 	cfg := DefaultConfig()
 	s := Sign(cfg, Doc{HTML: ferryStory}, nil) // no headline: a character key is indexed
@@ -206,7 +207,9 @@ func TestOlderSignaturesStillDecode(t *testing.T) {
 		e[0] = version
 		return e
 	}
-	v8s := s
+	s11 := s // version 11 lacks the word filter and Echo
+	s11.WordBits, s11.Echo = nil, nil
+	v8s := s11
 	v8s.Spelled = nil
 	v7s := v8s
 	v7s.CharKeys = nil
@@ -217,7 +220,7 @@ func TestOlderSignaturesStillDecode(t *testing.T) {
 		zeros   int
 		want    Signature
 		keys    int // index keys fewer than the current version's
-	}{{6, 5, v6s, 1}, {7, 3, v7s, 1}, {8, 2, v8s, 0}, {9, 1, s, 0}, {10, 1, s, 0}} {
+	}{{6, 5, v6s, 1}, {7, 3, v7s, 1}, {8, 2, v8s, 0}, {9, 1, s11, 0}, {10, 1, s11, 0}, {11, 0, s11, 0}} {
 		enc := older(c.want, c.version, c.zeros)
 		var back Signature
 		if err := back.UnmarshalBinary(enc); err != nil {

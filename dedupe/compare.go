@@ -21,7 +21,11 @@ type Verdict struct {
 // Compare verifies whether two items are the same story. The fingerprint
 // distance only nominates candidates; the decision rests on shingle
 // overlap, with the numbers the two stories state as a veto.
-func Compare(cfg Config, a, b Signature) Verdict {
+func Compare(cfg Config, a, b Signature) Verdict { return compare(cfg, a, b, true) }
+
+// compare is Compare, with the template rule (slotsDiffer) only when
+// slots is set.
+func compare(cfg Config, a, b Signature, slots bool) Verdict {
 	v := Verdict{Distance: bits.OnesCount64(a.SimHash ^ b.SimHash)}
 	if a.Words == 0 || b.Words == 0 {
 		return v
@@ -35,6 +39,10 @@ func Compare(cfg Config, a, b Signature) Verdict {
 		return v
 	}
 	j, c := sketchSimilarity(small.Sketch, large.Sketch, small.Shingles, large.Shingles)
+	v.Score = max(j, c)
+	if slots && (j >= cfg.MinJaccard || c >= cfg.MinContainment) && slotsDiffer(a, b, 1) {
+		return v // one wording around other names: see slotsDiffer
+	}
 	switch {
 	case j >= cfg.MinJaccard:
 		v.Duplicate, v.Reason, v.Score = true, "simhash", j
@@ -43,8 +51,12 @@ func Compare(cfg Config, a, b Signature) Verdict {
 		v.Duplicate, v.Reason, v.Score = true, "containment", c
 		return v
 	}
-	v.Score = max(j, c)
 	if cv, ok := compareChars(cfg, a, b, j); ok {
+		// Character errors in a headline make words of it the other
+		// item lacks, so here two such words on each side are asked.
+		if slots && slotsDiffer(a, b, 2) {
+			return v
+		}
 		return cv
 	}
 	if small.Words <= cfg.TeaserWords && len(small.LeadSet) > 0 {
@@ -125,6 +137,17 @@ func numbersAgree(cfg Config, a, b Signature) (float64, bool) {
 		return agree, true
 	}
 	return agree, agree >= cfg.MinNumberAgreement
+}
+
+// NamesApart explains why the template rule (slotsDiffer) keeps two items
+// apart that their words would join, or returns "" when it does not.
+// `feedfold explain` prints it, as it does FiguresApart.
+func NamesApart(cfg Config, a, b Signature) string {
+	if Compare(cfg, a, b).Duplicate || !compare(cfg, a, b, false).Duplicate {
+		return ""
+	}
+	return "each headline names words its own text repeats and the other item lacks (" + itoa(uint64(ownWords(a, b))) + " and " + itoa(uint64(ownWords(b, a))) +
+		"): one wording around other names, as a site's job ads or notices are, not a copy"
 }
 
 // FiguresApart explains why the numbers veto keeps two items apart, or

@@ -24,11 +24,17 @@ import (
 // (the whole sentence hashed) matches no newer one, so until such items
 // age past the gaps, new copies of them are found by their other keys.
 // Version 11 appends a flags varint (bit 0: Corrected); older signatures
-// decode with no flag set.
-const sigVersion = 11
+// decode with no flag set. Version 12 sets flag bit 1 when WordBits
+// follow the flags (8 little-endian words), then Echo (a list); older
+// signatures decode without them, and slotsDiffer does not judge them.
+const sigVersion = 12
 
-// sigCorrected is Signature.Corrected's bit in the flags of version 11.
-const sigCorrected = 1
+// Bits of the flags of version 11 on: Signature.Corrected, and whether
+// WordBits follow (version 12).
+const (
+	sigCorrected = 1
+	sigWordBits  = 2
+)
 
 var errBadSignature = errors.New("dedupe: malformed signature")
 
@@ -61,7 +67,16 @@ func (s Signature) MarshalBinary() ([]byte, error) {
 	if s.Corrected {
 		flags |= sigCorrected
 	}
+	if len(s.WordBits) == wordBitsWords {
+		flags |= sigWordBits
+	}
 	out = binary.AppendUvarint(out, flags)
+	if flags&sigWordBits != 0 {
+		for _, w := range s.WordBits {
+			out = binary.LittleEndian.AppendUint64(out, w)
+		}
+		out = appendList(out, s.Echo)
+	}
 	return out, nil
 }
 
@@ -223,6 +238,22 @@ func (s *Signature) decode(b []byte, indexedOnly bool) error {
 		return errBadSignature
 	}
 	s.Corrected = flags&sigCorrected != 0
+	if version < 12 || flags&sigWordBits == 0 {
+		return nil
+	}
+	if len(b) < 8*wordBitsWords {
+		return errBadSignature
+	}
+	if !indexedOnly {
+		s.WordBits = make([]uint64, wordBitsWords)
+		for i := range s.WordBits {
+			s.WordBits[i] = binary.LittleEndian.Uint64(b[8*i:])
+		}
+	}
+	b = b[8*wordBitsWords:]
+	if !list(&s.Echo, keep) {
+		return errBadSignature
+	}
 	return nil
 }
 

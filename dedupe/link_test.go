@@ -426,6 +426,54 @@ func TestThousandsSeparatorsAgree(t *testing.T) {
 	}
 }
 
+// TestTemplateItemsStayApart: one site's items written to one wording
+// around other names (job ads, deals, obituaries, incident notices) are
+// different stories, though their texts share most shingles: each names
+// in its headline a word its own text repeats and the other does not. A
+// feed of two such items gives the boilerplate learner nothing to learn
+// from, so nothing else keeps them apart. A copy under a rewritten
+// headline, and a teaser, still link.
+func TestTemplateItemsStayApart(t *testing.T) {
+	cfg := DefaultConfig()
+	pairs := [][2]Doc{
+		{{Title: "Senior Go Developer at Acme", HTML: paras("Acme is hiring a Senior Go Developer to join our platform team. This is a full-time remote position. You will design and build backend services. Apply now through our careers page.")},
+			{Title: "Senior Rust Developer at Initech", HTML: paras("Initech is hiring a Senior Rust Developer to join our platform team. This is a full-time remote position. You will design and build backend services. Apply now through our careers page.")}},
+		{{Title: "Daily deal: Wireless headphones", HTML: paras("Today only: get the wireless headphones at our lowest price ever. Free shipping on all orders. Offer ends at midnight while stocks last.")},
+			{Title: "Daily deal: Robot vacuum", HTML: paras("Today only: get the robot vacuum at our lowest price ever. Free shipping on all orders. Offer ends at midnight while stocks last.")}},
+		{{Title: "Obituary: Mary Smith", HTML: paras("Mary Smith passed away peacefully at home surrounded by her family. She will be deeply missed by all who knew her. Funeral arrangements to be announced.")},
+			{Title: "Obituary: Peter Jones", HTML: paras("Peter Jones passed away peacefully at home surrounded by his family. He will be deeply missed by all who knew him. Funeral arrangements to be announced.")}},
+		{{Title: "Service degraded: API", HTML: paras("We are investigating reports of elevated error rates affecting the API. We will provide an update as soon as possible.")},
+			{Title: "Service degraded: Dashboard", HTML: paras("We are investigating reports of elevated error rates affecting the Dashboard. We will provide an update as soon as possible.")}},
+	}
+	for _, p := range pairs {
+		a, b := Sign(cfg, p[0], nil), Sign(cfg, p[1], nil)
+		if v := Compare(cfg, a, b); v.Duplicate {
+			t.Errorf("%q and %q joined: %+v", p[0].Title, p[1].Title, v)
+		}
+		if NamesApart(cfg, a, b) == "" {
+			t.Errorf("%q and %q: NamesApart does not say why they are apart", p[0].Title, p[1].Title)
+		}
+	}
+	story := []string{
+		"The regional water authority said on Monday that the northern reservoir had fallen to its lowest level in forty years after a dry winter and a hot spring.",
+		"Engineers began pumping from an emergency borehole near the dam while farmers in the valley were told to expect cuts to irrigation from next week.",
+		"The authority's chief executive said households would not face restrictions this summer provided that consumption stayed close to last year's level.",
+	}
+	original := Sign(cfg, Doc{Title: "Reservoir at forty-year low", HTML: paras(story...)}, nil)
+	for _, d := range []Doc{
+		{Title: "Farmers face irrigation cuts as dam runs dry", HTML: paras(append([]string{"TRENDING NEWS Back to news"}, append(story, "Share:")...)...)},
+		{Title: "Valley farmers told to expect irrigation cuts", HTML: paras(story[0], story[1], "Read more")},
+	} {
+		c := Sign(cfg, d, nil)
+		if v := Compare(cfg, c, original); !v.Duplicate {
+			t.Errorf("the copy headlined %q was kept apart: %+v", d.Title, v)
+		}
+		if why := NamesApart(cfg, c, original); why != "" {
+			t.Errorf("the copy headlined %q: NamesApart says %q", d.Title, why)
+		}
+	}
+}
+
 // TestTeaserKeepingASentencesOpeningIsNominated: a teaser that keeps the
 // opening of the story's first sentence but ends it differently, under
 // another headline, is offered by the index through that sentence's

@@ -67,6 +67,68 @@ type Signature struct {
 	// into keys for items without a headline (see charPairKey). Empty in
 	// signatures stored before version 8.
 	CharKeys []uint32
+	// WordBits is a Bloom filter of the words of the headline and the
+	// text (stemHash), and Echo the headline's words that the text holds
+	// (ascending): whether another item names them, for slotsDiffer. The
+	// filter has no false negatives; its false positives only weaken the
+	// test. Empty in signatures stored before version 12.
+	WordBits []uint64
+	Echo     []uint32
+}
+
+const wordBitsWords = 8 // 512 bits
+
+// stemHash is the hash Echo and WordBits hold for word w of hash h: a
+// trailing s is dropped (not of "ss", nor of words under four letters),
+// so that "google's", read "googles", and "Google 's", read "google" and
+// "s", name one word, as do "risk" and "risks". The high half, as Title.
+func stemHash(w string, h uint64) uint32 {
+	if n := len(w); n >= 4 && w[n-1] == 's' && w[n-2] != 's' {
+		h = wordHash(w[:n-1])
+	}
+	return uint32(h >> 32)
+}
+
+func setWordBit(b []uint64, h uint32) {
+	for _, x := range [2]uint32{h & 511, h >> 9 & 511} {
+		b[x>>6] |= 1 << (x & 63)
+	}
+}
+
+func hasWord(b []uint64, h uint32) bool {
+	for _, x := range [2]uint32{h & 511, h >> 9 & 511} {
+		if b[x>>6]&(1<<(x&63)) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// slotsDiffer reports whether a and b look like two instances of one
+// template: each names in its headline at least min words its own text
+// repeats and the other item's headline and text do not ("Senior Go
+// Developer at Acme" and "Senior Rust Developer at Initech" over one
+// job-ad wording). A copy shares its text with its original, so what its
+// headline names its text names, and the original's text names it too; a
+// teaser's text is the original's opening. Signatures stored before
+// version 12 are not judged.
+func slotsDiffer(a, b Signature, min int) bool {
+	if len(a.WordBits) == 0 || len(b.WordBits) == 0 {
+		return false
+	}
+	return ownWords(a, b) >= min && ownWords(b, a) >= min
+}
+
+// ownWords counts the headline words of a that a's text holds and b's
+// headline and text do not.
+func ownWords(a, b Signature) int {
+	n := 0
+	for _, w := range a.Echo {
+		if !hasWord(b.WordBits, w) {
+			n++
+		}
+	}
+	return n
 }
 
 // signScratch is an Analyzer's working memory for SignText: what prepared
@@ -85,8 +147,12 @@ type prepared struct {
 	lead    []uint64 // wordHash of the opening sentence's words
 	anchors []uint32 // hashes of the first long-enough sentences, in order
 	numbers []string // numbers stated in the text, learned boilerplate included
-	spelled []string // digits of the numbers it spells out (spelledNumber)
-	credits []string
+	// words counts the kept words; wordBits is their filter (see
+	// Signature.WordBits).
+	words    int
+	wordBits [wordBitsWords]uint64
+	spelled  []string // digits of the numbers it spells out (spelledNumber)
+	credits  []string
 	// corrected: the headline marks a correction or a re-run.
 	corrected bool
 	// kept holds the content words segment by segment; chars and
@@ -340,6 +406,10 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 		}
 		p.hashes = append(p.hashes, hs...)
 		p.kept = append(p.kept, ws)
+		for i, w := range ws {
+			setWordBit(p.wordBits[:], stemHash(w, hs[i]))
+		}
+		p.words += len(ws)
 		for _, w := range ws {
 			gramBytes += len(w) + 1
 		}
@@ -366,6 +436,25 @@ func signPrepared(cfg Config, p prepared) Signature {
 	sig.Corrected = p.corrected
 	sig.Anchors = p.anchors
 
+	if p.words > 0 {
+		// Echo: the headline's words the text holds; then the headline's
+		// words join the filter, which stands for headline and text.
+		for _, w := range p.title {
+			if len(w) < 3 || stopword(w) || isNumber(w) {
+				continue
+			}
+			h := stemHash(w, wordHash(w))
+			if hasWord(p.wordBits[:], h) {
+				sig.Echo = append(sig.Echo, h)
+			}
+		}
+		for _, w := range p.title {
+			setWordBit(p.wordBits[:], stemHash(w, wordHash(w)))
+		}
+		slices.Sort(sig.Echo)
+		sig.Echo = slices.Compact(sig.Echo)
+		sig.WordBits = slices.Clone(p.wordBits[:])
+	}
 	// The shingles overwrite p.hashes in place (p owns that array, and
 	// shingle i needs only words i to i+2).
 	hs := p.hashes

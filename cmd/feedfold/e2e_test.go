@@ -545,6 +545,32 @@ func TestExplainNamesItemsByID(t *testing.T) {
 	}
 }
 
+// TestExplainSaysWhenHeadlinesNameDifferentThings: two job ads of one
+// small board share their wording around other names; they stay two
+// stories, and explain says the headlines are why.
+func TestExplainSaysWhenHeadlinesNameDifferentThings(t *testing.T) {
+	ad := func(guid, company, lang, hour string) string {
+		return `<item><guid>` + guid + `</guid><title>Senior ` + lang + ` Developer at ` + company + `</title><link>https://jobs.example/` + guid + `</link>` +
+			`<pubDate>Thu, 03 Dec 2026 ` + hour + `:00:00 +0000</pubDate><description><![CDATA[<p>` + company + ` is hiring a Senior ` + lang +
+			` Developer to join our platform team. This is a full-time remote position. You will design and build backend services. Apply now through our careers page.</p>]]></description></item>`
+	}
+	db := subscribeServed(t, `<rss version="2.0"><channel><title>Jobs</title><link>https://jobs.example/</link>`+
+		ad("acme", "Acme", "Go", "09")+ad("initech", "Initech", "Rust", "10")+`</channel></rss>`)
+	var ex struct {
+		Linked     bool   `json:"linked"`
+		NamesApart string `json:"names_apart"`
+	}
+	if err := json.Unmarshal([]byte(mustCLI(t, db, "explain", "--json", "https://jobs.example/acme", "https://jobs.example/initech")), &ex); err != nil {
+		t.Fatal(err)
+	}
+	if ex.Linked || !strings.Contains(ex.NamesApart, "headline") {
+		t.Errorf("explain --json = %+v, want the ads apart with their headlines named as the reason", ex)
+	}
+	if out := mustCLI(t, db, "explain", "https://jobs.example/acme", "https://jobs.example/initech"); !strings.Contains(out, "headlines name different things:") {
+		t.Errorf("explain did not say the headlines name different things:\n%s", out)
+	}
+}
+
 // oneItemFeed is an RSS document of one item with HTML content.
 func oneItemFeed(site, title, link, date, html string) string {
 	return `<rss version="2.0"><channel><title>` + site + `</title><link>https://` + site + `/</link>` +

@@ -52,6 +52,9 @@ type explainOut struct {
 	// FiguresApart says why the numbers veto keeps the pair apart (see
 	// dedupe.FiguresApart); empty when their figures agree.
 	FiguresApart string `json:"figures_apart,omitempty"`
+	// NamesApart says why the template rule keeps a pair apart that its
+	// words would join (see dedupe.NamesApart).
+	NamesApart string `json:"names_apart,omitempty"`
 	// NominatedBy lists the index channels that pair the two items
 	// (empty: the index never offers one to the other).
 	NominatedBy []string `json:"nominated_by"`
@@ -119,6 +122,7 @@ func explainCmd() command {
 					out.Apart = dedupe.TimeApart(cfg, ma, mb, sa, sb, v)
 				}
 				out.FiguresApart = dedupe.FiguresApart(cfg, sa, sb)
+				out.NamesApart = dedupe.NamesApart(cfg, sa, sb)
 				if *asJSON {
 					return json.NewEncoder(a.stdout).Encode(out)
 				}
@@ -149,6 +153,9 @@ func explainCmd() command {
 				}
 				if out.FiguresApart != "" {
 					fmt.Fprintf(a.stdout, "figures disagree: %s\n", out.FiguresApart)
+				}
+				if out.NamesApart != "" {
+					fmt.Fprintf(a.stdout, "headlines name different things: %s\n", out.NamesApart)
 				}
 				if out.Linked {
 					fmt.Fprintf(a.stdout, "stored decision: linked, original is item %d (%s)\n", out.A.Original, chosenByText[out.ChosenBy])
