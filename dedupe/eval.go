@@ -255,7 +255,8 @@ func identities(items []LabeledItem) (keys, norms []string) {
 	type fk struct{ feed, v string }
 	links := map[fk]map[string]bool{} // (feed, GUID) -> its links
 	texts := map[fk]map[string]bool{} // (feed, link) -> texts of GUID-less items
-	text := func(it LabeledItem) string { return it.Title + "\x00" + it.Content }
+	// A hash, not the text: a large corpus would otherwise be held twice.
+	text := func(it LabeledItem) string { return strconv.FormatUint(wordHash(it.Title+"\x00"+it.Content), 16) }
 	for _, it := range items {
 		switch {
 		case it.GUID != "":

@@ -78,6 +78,13 @@ type Signature struct {
 
 const wordBitsWords = 8 // 512 bits
 
+// maxFilteredWords is the longest text signed with WordBits: past it the
+// 512 bits fill up (a third of them set at 250 words of news prose, whose
+// words are about three in five distinct; false positives 1 in 9), and
+// the 72 bytes would only weigh on the database. The template items the
+// filter tells apart are short.
+const maxFilteredWords = 250
+
 // stemHash is the hash Echo and WordBits hold for word w of hash h: a
 // trailing s is dropped (not of "ss", nor of words under four letters),
 // so that "google's", read "googles", and "Google 's", read "google" and
@@ -87,6 +94,19 @@ func stemHash(w string, h uint64) uint32 {
 		h = wordHash(w[:n-1])
 	}
 	return uint32(h >> 32)
+}
+
+// titleStems are the stems (stemHash) of the headline words a template's
+// instances differ in: not stopwords, numbers (the numbers veto has those)
+// or words under three letters (initials: "I.B.M." reads as three).
+func titleStems(title []string) []uint32 {
+	var out []uint32
+	for _, w := range title {
+		if len(w) >= 3 && !stopword(w) && !isNumber(w) {
+			out = append(out, stemHash(w, wordHash(w)))
+		}
+	}
+	return out
 }
 
 func setWordBit(b []uint64, h uint32) {
@@ -148,9 +168,12 @@ type prepared struct {
 	anchors []uint32 // hashes of the first long-enough sentences, in order
 	numbers []string // numbers stated in the text, learned boilerplate included
 	// words counts the kept words; wordBits is their filter (see
-	// Signature.WordBits).
+	// Signature.WordBits); echo holds the stems of the headline's words
+	// (titleStems) that the kept words hold, found exactly: the filter
+	// fills up on a long text.
 	words    int
 	wordBits [wordBitsWords]uint64
+	echo     []uint32
 	spelled  []string // digits of the numbers it spells out (spelledNumber)
 	credits  []string
 	// corrected: the headline marks a correction or a re-run.
@@ -392,6 +415,7 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 			}
 		}
 	}
+	stems := titleStems(p.title)
 	first := true
 	gramBytes := 0
 	for _, s := range t.segs {
@@ -407,7 +431,11 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 		p.hashes = append(p.hashes, hs...)
 		p.kept = append(p.kept, ws)
 		for i, w := range ws {
-			setWordBit(p.wordBits[:], stemHash(w, hs[i]))
+			h := stemHash(w, hs[i])
+			setWordBit(p.wordBits[:], h)
+			if slices.Contains(stems, h) && !slices.Contains(p.echo, h) {
+				p.echo = append(p.echo, h)
+			}
 		}
 		p.words += len(ws)
 		for _, w := range ws {
@@ -436,24 +464,15 @@ func signPrepared(cfg Config, p prepared) Signature {
 	sig.Corrected = p.corrected
 	sig.Anchors = p.anchors
 
-	if p.words > 0 {
-		// Echo: the headline's words the text holds; then the headline's
-		// words join the filter, which stands for headline and text.
-		for _, w := range p.title {
-			if len(w) < 3 || stopword(w) || isNumber(w) {
-				continue
-			}
-			h := stemHash(w, wordHash(w))
-			if hasWord(p.wordBits[:], h) {
-				sig.Echo = append(sig.Echo, h)
-			}
-		}
+	if p.words > 0 && p.words <= maxFilteredWords {
+		// The headline's words join the filter, which stands for
+		// headline and text.
 		for _, w := range p.title {
 			setWordBit(p.wordBits[:], stemHash(w, wordHash(w)))
 		}
-		slices.Sort(sig.Echo)
-		sig.Echo = slices.Compact(sig.Echo)
 		sig.WordBits = slices.Clone(p.wordBits[:])
+		sig.Echo = slices.Clone(p.echo)
+		slices.Sort(sig.Echo)
 	}
 	// The shingles overwrite p.hashes in place (p owns that array, and
 	// shingle i needs only words i to i+2).
