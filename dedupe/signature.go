@@ -167,11 +167,10 @@ type prepared struct {
 	lead    []uint64 // wordHash of the opening sentence's words
 	anchors []uint32 // hashes of the first long-enough sentences, in order
 	numbers []string // numbers stated in the text, learned boilerplate included
-	// words counts the kept words; wordBits is their filter (see
-	// Signature.WordBits); echo holds the stems of the headline's words
-	// (titleStems) that the kept words hold, found exactly: the filter
-	// fills up on a long text.
-	words    int
+	// wordBits is the kept words' filter (see Signature.WordBits), and
+	// echo the stems of the headline's words (titleStems) that the kept
+	// words hold, found exactly: the filter fills up on a long text. Both
+	// are left empty past maxFilteredWords.
 	wordBits [wordBitsWords]uint64
 	echo     []uint32
 	spelled  []string // digits of the numbers it spells out (spelledNumber)
@@ -415,7 +414,6 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 			}
 		}
 	}
-	stems := titleStems(p.title)
 	first := true
 	gramBytes := 0
 	for _, s := range t.segs {
@@ -430,14 +428,6 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 		}
 		p.hashes = append(p.hashes, hs...)
 		p.kept = append(p.kept, ws)
-		for i, w := range ws {
-			h := stemHash(w, hs[i])
-			setWordBit(p.wordBits[:], h)
-			if slices.Contains(stems, h) && !slices.Contains(p.echo, h) {
-				p.echo = append(p.echo, h)
-			}
-		}
-		p.words += len(ws)
 		for _, w := range ws {
 			gramBytes += len(w) + 1
 		}
@@ -453,6 +443,22 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 		p.lead = p.lead[:cfg.LeadWords]
 	}
 	p.chars, p.charGrams, p.charKeys, p.grams = charSketch(p.grams, p.kept, gramBytes, cfg.CharSketchSize)
+	if n := len(p.hashes); n > 0 && n <= maxFilteredWords {
+		// Only a text short enough to keep the filter pays for it: p.hashes
+		// holds the kept words' hashes in p.kept's order.
+		stems := titleStems(p.title)
+		i := 0
+		for _, ws := range p.kept {
+			for _, w := range ws {
+				h := stemHash(w, p.hashes[i])
+				i++
+				setWordBit(p.wordBits[:], h)
+				if slices.Contains(stems, h) && !slices.Contains(p.echo, h) {
+					p.echo = append(p.echo, h)
+				}
+			}
+		}
+	}
 	clear(p.kept) // words of this feed's texts
 	return p
 }
@@ -464,7 +470,7 @@ func signPrepared(cfg Config, p prepared) Signature {
 	sig.Corrected = p.corrected
 	sig.Anchors = p.anchors
 
-	if p.words > 0 && p.words <= maxFilteredWords {
+	if sig.Words > 0 && sig.Words <= maxFilteredWords {
 		// The headline's words join the filter, which stands for
 		// headline and text.
 		for _, w := range p.title {
