@@ -264,28 +264,29 @@ func generalBoilerplate(raw string, ws []string) bool {
 	// The same labels in German, French, Spanish, Italian, Portuguese,
 	// Dutch and Russian: advert, source and photo credits, share and
 	// subscribe prompts.
-	case "anzeige", "werbung", "publicité", "publicidad", "pubblicità", "publicidade", "advertentie", "реклама",
-		"quelle", "fuente", "fonte", "bron", "источник", "bild", "foto", "fotos", "crédit", "crédito",
+	case "anzeige", "werbung", "publicite", "publicidad", "pubblicita", "publicidade", "advertentie", "реклама",
+		"quelle", "fuente", "fonte", "bron", "источник", "bild", "foto", "fotos", "credito",
 		"teilen", "partager", "compartir", "condividi", "partilhar", "compartilhar", "delen", "поделиться",
-		"abonnieren", "abonnez", "suscríbete", "iscriviti", "assine", "abonneer", "подписывайтесь", "weiterlesen",
+		"abonnieren", "abonnez", "suscribete", "iscriviti", "assine", "abonneer", "подписывайтесь", "weiterlesen",
 		// Finnish, Swedish, Norwegian and Danish.
-		"mainos", "annons", "annonse", "annonce", "lähde", "källa", "kilde", "kuva", "jaa", "dela",
+		"mainos", "annons", "annonse", "annonce", "lahde", "kalla", "kilde", "kuva", "jaa", "dela",
 		"tilaa", "prenumerera", "abonner":
 		return true
 	case "lesen", "lire", "leer", "leggi", "lees", "ler", "читайте", "siehe", "voir", "ver", "mehr",
-		"lue", "läs", "les", "læs":
+		"lue", "las", "les", "læs":
 		// "Lesen Sie auch", "Lire aussi", "Leer más", "Leggi anche",
 		// "Lees meer", "Читайте также", "Mehr zum Thema", "Lue myös",
 		// "Läs mer", "Les også", "Læs mere"… ("les" alone is French's
-		// article: only with a Norwegian second word.)
+		// article, and "las", as Swedish "läs" reads without its accent,
+		// Spanish's: only with a second word.)
 		switch second {
-		case "sie", "mehr", "auch", "aussi", "la", "plus", "más", "mas", "también", "anche", "tutto", "meer", "ook", "mais", "também", "также", "zum", "dazu",
-			"lisää", "myös", "mer", "också", "även", "også", "mere":
+		case "sie", "mehr", "auch", "aussi", "la", "plus", "mas", "tambien", "anche", "tutto", "meer", "ook", "mais", "tambem", "также", "zum", "dazu",
+			"lisaa", "myos", "mer", "ocksa", "aven", "ogsa", "mere":
 			return true
 		case "":
-			return first != "les"
+			return first != "les" && first != "las"
 		}
-	case "à":
+	case "a":
 		return second == "lire" // "À lire aussi"
 	case "first":
 		return second == "published" || second == "appeared"
@@ -306,8 +307,8 @@ var navWords = map[string]bool{
 	"copy": true, "link": true, "save": true, "by": true, "admin": true,
 	// "NACHRICHTEN Zurück zur Übersicht", "Retour à l'accueil", "Volver a
 	// la portada"…
-	"nachrichten": true, "startseite": true, "zurück": true, "zur": true, "übersicht": true,
-	"actualités": true, "accueil": true, "laccueil": true, "retour": true, "à": true,
+	"nachrichten": true, "startseite": true, "zuruck": true, "zur": true, "ubersicht": true,
+	"actualites": true, "accueil": true, "laccueil": true, "retour": true,
 	"noticias": true, "inicio": true, "portada": true, "volver": true, "a": true, "al": true, "la": true,
 	"notizie": true, "torna": true, "nieuws": true, "terug": true, "новости": true, "назад": true,
 	"uutiset": true, "etusivu": true, "etusivulle": true, "takaisin": true, "till": true, "nyheter": true, "startsida": true,
@@ -392,7 +393,7 @@ func creditPhrase(ws []string) bool {
 				return true
 			}
 		case "droits": // tous droits réservés
-			if next == "réservés" {
+			if next == "reserves" {
 				return true
 			}
 		case "derechos", "direitos": // todos los derechos reservados
@@ -412,12 +413,12 @@ func creditPhrase(ws []string) bool {
 				return true
 			}
 		case "oikeudet": // kaikki oikeudet pidätetään
-			if next == "pidätetään" {
+			if next == "pidatetaan" {
 				return true
 			}
-		case "rättigheter", "rettigheter", "rettigheder": // alla rättigheter förbehållna, alle rettigheter reservert, alle rettigheder forbeholdes
+		case "rattigheter", "rettigheter", "rettigheder": // alla rättigheter förbehållna, alle rettigheter reservert, alle rettigheder forbeholdes
 			switch next {
-			case "förbehållna", "forbeholdt", "reservert", "forbeholdes":
+			case "forbehallna", "forbeholdt", "reservert", "forbeholdes":
 				return true
 			}
 		case "for":

@@ -223,3 +223,21 @@ func TestCorpusCopiesStampedEarlier(t *testing.T) {
 		}
 	}
 }
+
+// TestCorpusSetInColumns: every item's text set as a newspaper column of
+// its own width (28–47 characters), words that do not fit broken with a
+// hyphen at the line end, as OCR of two papers printing one story reads
+// them. The broken words are joined again (dehyphenate), so recall is held
+// to the clean floors: measured 0.9939 natural and 1.0 synthetic, as clean;
+// 0.81 and 0.83 without the joining.
+func TestCorpusSetInColumns(t *testing.T) {
+	cfg := DefaultConfig()
+	for _, part := range []string{"dev-natural.jsonl", "dev-synthetic.jsonl"} {
+		items := loadCorpus(t, part)
+		r := rand.New(rand.NewSource(1))
+		for i := range items {
+			items[i].Content = setInColumns(items[i].Content, 28+r.Intn(20))
+		}
+		checkAltered(t, part, "set in columns", Evaluate(cfg, items, ByPublished), floors[part].recall)
+	}
+}

@@ -1,6 +1,11 @@
 package dedupe
 
-import "testing"
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+)
 
 func TestRepairEntities(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
@@ -134,5 +139,131 @@ func TestFiguresApartExplainsTheVeto(t *testing.T) {
 	}
 	if got := FiguresApart(cfg, a, fed("Fed adds reserves", "2")); got != "" {
 		t.Errorf("agreeing figures explained as apart: %q", got)
+	}
+}
+
+func TestDehyphenate(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"the sano- malehti said", "the sanomalehti said"},
+		{"the sano-\nmalehti said", "the sanomalehti said"},
+		{"a cross-\n\t border deal", "a crossborder deal"},
+		{"OCR reads sano¬ malehti and sano⸗ malehti", "OCR reads sanomalehti and sanomalehti"},
+		{"kotimaan\u00aduutiset and ulko\u00ad maan", "kotimaanuutiset and ulkomaan"},
+		// Not a broken word: a hyphen inside a word, a spaced dash, a
+		// figure, a capital after the break, a hyphen ending the text.
+		{"a well-known face", "a well-known face"},
+		{"prices - and wages", "prices - and wages"},
+		{"the 1990- luvulla", "the 1990- luvulla"},
+		{"US- China talks", "US- China talks"},
+		{"TRENDING NEWS and TREND- ING NEWS", "TRENDING NEWS and TRENDING NEWS"},
+		{"a NATO- Russia council", "a NATO- Russia council"},
+		{"ends with a-", "ends with a-"},
+		{"ends with a- ", "ends with a- "},
+	} {
+		if got := dehyphenate(c.in); got != c.want {
+			t.Errorf("dehyphenate(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// setInColumns sets text as a newspaper column of the given width would,
+// paragraph by paragraph: full lines, a word that does not fit broken with
+// a hyphen after at least two of its letters (and before at least two), as
+// OCR of the page reads it.
+func setInColumns(text string, width int) string {
+	paras := strings.Split(text, "\n\n")
+	for i, p := range paras {
+		paras[i] = setParagraph(p, width)
+	}
+	return strings.Join(paras, "\n\n")
+}
+
+func setParagraph(text string, width int) string {
+	var b strings.Builder
+	col := 0
+	for _, w := range strings.Fields(text) {
+		for w != "" {
+			switch room := width - col; {
+			case col > 0 && len(w)+1 <= room:
+				b.WriteString(" " + w)
+				col += len(w) + 1
+				w = ""
+			case col == 0 && (len(w) <= width || !breakable(w)):
+				b.WriteString(w)
+				col = len(w)
+				w = ""
+			case room-2 >= 2 && len(w)-(room-2) >= 2 && breakable(w):
+				cut := room - 2 // a space and the hyphen
+				if col == 0 {
+					cut = room - 1
+				} else {
+					b.WriteString(" ")
+				}
+				b.WriteString(w[:cut] + "-\n")
+				w, col = w[cut:], 0
+			default:
+				b.WriteString("\n")
+				col = 0
+			}
+		}
+	}
+	return b.String()
+}
+
+// breakable reports whether setInColumns may break w: a word of letters,
+// perhaps followed by punctuation; never markup.
+func breakable(w string) bool {
+	w = strings.TrimRight(w, ".,;:!?\"')")
+	return w != "" && strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) }) < 0
+}
+
+// TestPrintingsSetInOtherColumnsAreCopies: two papers print one story in
+// columns of other widths, so OCR of their pages breaks different words at
+// line ends, and a site's copy keeps the soft hyphens its CMS put in long
+// words where another's has none. Their words are one text: the copies
+// match on words, as clean copies do, not only on the character grams
+// that tolerate errors.
+func TestPrintingsSetInOtherColumnsAreCopies(t *testing.T) {
+	cfg := DefaultConfig()
+	narrow, wide := setInColumns(ferryStory, 29), setInColumns(ferryStory, 44)
+	if strings.Count(narrow, "-\n") < 6 || strings.Count(wide, "-\n") < 6 {
+		t.Fatalf("too few broken words to test (%d, %d):\n%s\n\n%s", strings.Count(narrow, "-\n"), strings.Count(wide, "-\n"), narrow, wide)
+	}
+	soft := strings.NewReplacer("replacement", "re\u00adplace\u00adment", "commute", "com\u00admute", "inspectors", "in\u00adspec\u00adtors", "businesses", "busi\u00adnesses").Replace(ferryStory)
+	for _, pair := range [][2]string{{narrow, wide}, {narrow, ferryStory}, {soft, ferryStory}} {
+		a := Sign(cfg, Doc{HTML: pair[0]}, nil)
+		b := Sign(cfg, Doc{HTML: pair[1]}, nil)
+		j, _ := sketchSimilarity(a.Sketch, b.Sketch, a.Shingles, b.Shingles)
+		v := Compare(cfg, a, b)
+		if j < 0.95 || !v.Duplicate || v.Chars {
+			t.Errorf("word Jaccard %.2f, verdict %+v; want the words to match:\n%s\n\n%s", j, v, pair[0], pair[1])
+		}
+	}
+}
+
+// hameenlinnaStory is a Finnish story: most of its words carry ä or ö.
+const hameenlinnaStory = `Hämeenlinnan kaupunginvaltuusto päätti maanantaina, että keskustan sillan korjaustyöt alkavat jo ensi kuussa. ` +
+	`Työt kestävät arviolta kuusi viikkoa, ja sinä aikana liikenne ohjataan kiertotielle järven eteläpuolelle. ` +
+	`Kaupungin tekninen johtaja kertoi, että sillan kannessa on havaittu halkeamia, jotka tekevät siitä vaarallisen raskaalle liikenteelle. ` +
+	`Yrittäjät pelkäävät, että ajoitus matkailukauden alussa maksaa heille suuren osan kesän tuloista. ` +
+	`Korvaava bussi kulkee kahdesti aamuisin ja iltaisin, ja kausiliput ovat voimassa sulun ajan pidempään.`
+
+// TestCopyWithoutAccentsIsACopy: a site that writes ASCII only reprints a
+// Finnish story without its ä and ö, and OCR of an old page reads some of
+// them as a or å. The words are one text, as a clean copy's are.
+func TestCopyWithoutAccentsIsACopy(t *testing.T) {
+	cfg := DefaultConfig()
+	ascii := strings.NewReplacer("ä", "a", "ö", "o", "Ä", "A", "Ö", "O").Replace(hameenlinnaStory)
+	ocr := strings.NewReplacer("ä", "å", "ö", "ò").Replace(hameenlinnaStory)
+	for _, copy := range []string{ascii, ocr} {
+		a := Sign(cfg, Doc{Title: "Sillan korjaus alkaa", HTML: hameenlinnaStory}, nil)
+		b := Sign(cfg, Doc{Title: "Sillan korjaus alkaa", HTML: copy}, nil)
+		j, _ := sketchSimilarity(a.Sketch, b.Sketch, a.Shingles, b.Shingles)
+		if v := Compare(cfg, a, b); j < 0.95 || !v.Duplicate || v.Chars {
+			t.Errorf("word Jaccard %.2f, verdict %+v; want the words to match:\n%s", j, v, copy)
+		}
+	}
+	if got := words("Malmö, Zürich, São Paulo, Łódź, Ærø", nil); !slices.Equal(got, []string{"malmo", "zurich", "sao", "paulo", "lodz", "æro"}) {
+		t.Errorf("words = %q", got)
 	}
 }
