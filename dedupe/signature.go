@@ -281,7 +281,7 @@ func (s *slab[T]) reset() {
 // Analyze extracts and normalises an item's text (see Analyzer).
 func (a *Analyzer) Analyze(doc Doc) *Text {
 	title, corrected := correctionMarker(repairEntities(doc.Title))
-	t := &Text{title: words(cleanHeadline(title), nil), corrected: corrected, sign: &a.sign}
+	t := &Text{title: words(dehyphenate(cleanHeadline(title)), nil), corrected: corrected, sign: &a.sign}
 	titleKey := strings.Join(t.title, " ")
 	ex := extractText(doc.HTML, &a.ex)
 	t.credits = creditsOf(doc, ex)

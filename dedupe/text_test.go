@@ -164,6 +164,13 @@ func TestDehyphenate(t *testing.T) {
 			t.Errorf("dehyphenate(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
+	// Headlines too: CMSs put soft hyphens in long headline words.
+	cfg := DefaultConfig()
+	soft := Sign(cfg, Doc{Title: "Kaupungin\u00advaltuusto päätti sillan korjauksesta", HTML: "x"}, nil)
+	plain := Sign(cfg, Doc{Title: "Kaupunginvaltuusto päätti sillan korjauksesta", HTML: "x"}, nil)
+	if !slices.Equal(soft.Title, plain.Title) {
+		t.Errorf("headline with soft hyphens read as %v, without as %v", soft.Title, plain.Title)
+	}
 }
 
 // setInColumns sets text as a newspaper column of the given width would,
