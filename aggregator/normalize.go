@@ -49,7 +49,7 @@ const (
 // page. Kept as the entries' same-url identity, every such entry would be
 // linked as a copy of the first, and stories would vanish into it; their
 // NormURL is left empty, and only their text can link them.
-func normalizeItems(f *gofeed.Feed, feedURL string, now time.Time) []store.Item {
+func normalizeItems(f *gofeed.Feed, feedURL string, now time.Time) ([]store.Item, []AltKey) {
 	site := resolve(feedURL, strings.TrimSpace(f.Link))
 	ownKey := func(k string) bool {
 		k = strings.TrimRight(k, "/")
@@ -60,6 +60,7 @@ func normalizeItems(f *gofeed.Feed, feedURL string, now time.Time) []store.Item 
 		ownNorm[urlnorm.Normalize(site)] = true
 	}
 	out := make([]store.Item, 0, len(f.Items))
+	guidless := make([]bool, 0, len(f.Items))   // of out's entries
 	first := make(map[string]int, len(f.Items)) // key -> index in out of its first entry
 	var shared map[string]bool                  // GUIDs of entries with different links
 	var sharedLink map[string]bool              // links of GUID-less entries with different texts
@@ -89,23 +90,35 @@ func normalizeItems(f *gofeed.Feed, feedURL string, now time.Time) []store.Item 
 			continue // a repeat: the first wins
 		}
 		out = append(out, it)
+		guidless = append(guidless, strings.TrimSpace(gi.GUID) == "")
+	}
+	// A GUID-less entry is keyed by its link while it alone carries the
+	// link and by its text while others share it, so which key a poll
+	// gives it depends on its neighbours; the other is its alternate
+	// (see ParsedFeed.AltKeys).
+	alt := make([]AltKey, len(out))
+	for i, it := range out {
+		if guidless[i] && it.URL != "" && it.Key == it.URL && !sharedLink[it.Key] {
+			alt[i] = AltText
+		}
 	}
 	if shared != nil || sharedLink != nil {
 		seen := make(map[string]bool, len(out))
-		kept := out[:0]
-		for _, it := range out {
+		kept, keptAlt := out[:0], alt[:0]
+		for i, it := range out {
+			a := alt[i]
 			switch {
 			case shared[it.Key] && it.URL != "":
 				it.Key = it.URL
 			case sharedLink[it.Key]:
-				it.Key = textKey(it)
+				it.Key, a = textKey(it), AltLink
 			}
 			if !seen[it.Key] {
 				seen[it.Key] = true
-				kept = append(kept, it)
+				kept, keptAlt = append(kept, it), append(keptAlt, a)
 			}
 		}
-		out = kept
+		out, alt = kept, keptAlt
 	}
 	carriers := make(map[string]int, len(out))
 	for _, it := range out {
@@ -118,7 +131,29 @@ func normalizeItems(f *gofeed.Feed, feedURL string, now time.Time) []store.Item 
 			out[i].NormURL = ""
 		}
 	}
-	return out
+	return out, alt
+}
+
+// AltKey names the other key an entry may be stored under (see
+// ParsedFeed.AltKeys). It is computed only when the entry's key is not
+// found: a text key hashes the whole text.
+type AltKey uint8
+
+const (
+	NoAlt   AltKey = iota // the entry has only its key
+	AltText               // the entry's text key (textKey)
+	AltLink               // the entry's link
+)
+
+// altKey returns the entry's alternate key of kind k, "" for NoAlt.
+func altKey(it store.Item, k AltKey) string {
+	switch k {
+	case AltText:
+		return textKey(it)
+	case AltLink:
+		return it.URL
+	}
+	return ""
 }
 
 func normalizeItem(gi *gofeed.Item, feedURL string, now time.Time) store.Item {

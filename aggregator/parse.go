@@ -31,6 +31,13 @@ type ParsedFeed struct {
 	// <ttl>, sy:updatePeriod/updateFrequency), 0 if it says nothing.
 	TTL   time.Duration
 	Items []store.Item
+	// AltKeys[i], unless NoAlt, names another key Items[i] may be stored
+	// under. An entry without a GUID is keyed by its link when it alone
+	// carries the link, and by its text when other entries of the
+	// document share it (normalizeItems); a notice board polled with
+	// three entries and later with one would otherwise store the one
+	// again under its other key.
+	AltKeys []AltKey
 }
 
 // sourceTranslator is gofeed's RSS translator plus what it drops that
@@ -241,7 +248,7 @@ func Parse(body []byte, contentType, feedURL string, now time.Time) (*ParsedFeed
 		SiteURL: resolve(feedURL, f.Link),
 		TTL:     feedTTL(f),
 	}
-	pf.Items = normalizeItems(f, feedURL, now)
+	pf.Items, pf.AltKeys = normalizeItems(f, feedURL, now)
 	return pf, nil
 }
 

@@ -519,3 +519,52 @@ func TestSourceLinkMakesTheLinkedSiteOriginal(t *testing.T) {
 		t.Errorf("canonical = %v: want orig.example's item original, the repost its copy by attribution", got)
 	}
 }
+
+// TestEntryWithoutGUIDIsNotStoredTwice: a notice board without GUIDs links
+// every notice to one page, so its entries are keyed by their text; when
+// a poll finds one notice left alone on the page it is keyed by the link,
+// and when later polls find others beside a notice first seen alone, by
+// its text again. Unchanged, each is still the item stored before.
+func TestEntryWithoutGUIDIsNotStoredTwice(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	text := func(subject, verb string) string {
+		return strings.Repeat("The "+subject+" "+verb+" on Tuesday after weeks of uncertainty, officials said. ", 4)
+	}
+	const page = "https://board.example/notices"
+	ferry := item{"", "Ferry resumes", page, t11, text("ferry service", "resumed")}
+	museum := item{"", "Museum reopens", page, t10, text("museum", "reopened its doors")}
+	bridge := item{"", "Bridge reopens", page, t09, text("bridge", "reopened to traffic")}
+	fs := newFeedServer(t)
+	fs.set("/board", "https://board.example/", ferry, museum)
+	fs.set("/single", "https://single.example/", item{"", "Pool opens", "https://single.example/pool", t11, text("pool", "opened")})
+	a, db := newTestAggregator(t, func() time.Time { return now })
+	subscribe(t, db, fs.URL+"/board", fs.URL+"/single")
+	count := func() (n int) {
+		db.View(func(tx *store.Tx) error {
+			return tx.Items(store.ItemQuery{All: true}, func(store.Item) bool { n++; return true })
+		})
+		return n
+	}
+	for i, step := range []struct {
+		board, single []item
+		want          int
+	}{
+		{[]item{ferry, museum}, nil, 3},
+		{[]item{ferry}, nil, 3},                 // alone: keyed by its link now
+		{[]item{ferry, museum, bridge}, nil, 4}, // beside others: by its text again
+		{[]item{bridge}, nil, 4},
+		// A notice first seen alone on its page, then beside another.
+		{[]item{bridge}, []item{{"", "Pool opens", "https://single.example/pool", t11, text("pool", "opened")}, {"", "Gym opens", "https://single.example/pool", t10, text("gym", "opened")}}, 5},
+	} {
+		fs.set("/board", "https://board.example/", step.board...)
+		if step.single != nil {
+			fs.set("/single", "https://single.example/", step.single...)
+		}
+		if _, err := a.Poll(context.Background(), true, nil); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(); n != step.want {
+			t.Errorf("poll %d: %d items stored, want %d", i+1, n, step.want)
+		}
+	}
+}

@@ -89,7 +89,7 @@ func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed, fetched func()
 	f.Interval = a.interval(f, pub, parsed.TTL, resp.MaxAge)
 	f.NextPoll = now.Add(f.Interval)
 	res.feed = f
-	if err := a.prepare(az, &res, parsed.Items); err != nil {
+	if err := a.prepare(az, &res, parsed.Items, parsed.AltKeys); err != nil {
 		return a.failed(f, err), done
 	}
 	return res, done
@@ -102,15 +102,23 @@ func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed, fetched func()
 //
 // The texts analysed with az are dropped before it returns; the signatures
 // kept in res share no memory with them.
-func (a *Aggregator) prepare(az *dedupe.Analyzer, res *feedResult, items []store.Item) error {
+//
+// altKeys (ParsedFeed.AltKeys) name where an entry may be stored already
+// under its other key: found there unchanged, it is skipped.
+func (a *Aggregator) prepare(az *dedupe.Analyzer, res *feedResult, items []store.Item, altKeys []AltKey) error {
 	f := res.feed
 	var bpState []byte
 	res.items = make([]prepared, 0, len(items))
 	err := a.db.View(func(tx *store.Tx) error {
-		for _, it := range items {
+		for i, it := range items {
 			id, hash, ok := tx.ItemIDByKey(f.ID, it.Key)
 			if ok && (hash == it.Hash || hash == legacyContentHash(it)) {
 				continue // unchanged (stored by this version, or an earlier one)
+			}
+			if !ok && i < len(altKeys) && altKeys[i] != NoAlt {
+				if _, hash, ok := tx.ItemIDByKey(f.ID, altKey(it, altKeys[i])); ok && hash == it.Hash {
+					continue // unchanged, stored under its other key
+				}
 			}
 			it.FeedID = f.ID
 			res.items = append(res.items, prepared{item: it, existing: id})
