@@ -394,16 +394,28 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 		if s.drop {
 			continue
 		}
+		prevNumber := "" // the previous word, when it is a figure in digits
 		for _, w := range s.ws {
 			// signPrepared reads at most maxNumbers of them. Every word
 			// of every item passes here: the first byte sorts most out.
 			if w == "" {
 				continue
 			}
+			prev := prevNumber
+			prevNumber = ""
 			switch c := w[0]; {
 			case '0' <= c && c <= '9' && len(p.numbers) < maxNumbers:
 				if isNumber(w) {
 					p.numbers = append(p.numbers, w)
+					prevNumber = w
+					if prev != "" && len(p.numbers) < maxNumbers {
+						// Two figures in a row are also read as one:
+						// OCR and retyping split a figure at a space
+						// ("1598 2") or run two together. The copy
+						// stating the figure whole then finds it here,
+						// where its parts alone held the copies apart.
+						p.numbers = append(p.numbers, prev+w)
+					}
 				} else if d, ok := withUnit(w); ok {
 					p.numbers = append(p.numbers, d)
 				}

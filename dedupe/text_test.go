@@ -66,6 +66,25 @@ func TestFiguresWithUnitSuffixes(t *testing.T) {
 	}
 }
 
+// TestFiguresSplitBySpacesAgree: OCR of print splits a figure at a
+// space or runs two together; the copy stating it whole still agrees on
+// every figure, and a figure that differs still holds a template apart.
+func TestFiguresSplitBySpacesAgree(t *testing.T) {
+	cfg := DefaultConfig()
+	report := func(a, b string) Signature {
+		return Sign(cfg, Doc{HTML: "Exports of rye rose to " + a + " tonnes in the season, against " + b + " tonnes a year earlier, the board said on Monday."}, nil)
+	}
+	whole := report("15982", "12034")
+	for _, split := range []Signature{report("1598 2", "120 34"), report("1 5982", "12034")} {
+		if agree, _ := numbersAgree(cfg, whole, split); agree < 1 {
+			t.Errorf("figures %v and %v agree %.2f; want every figure of the whole copy found", whole.Numbers, split.Numbers, agree)
+		}
+	}
+	if agree, _ := numbersAgree(cfg, whole, report("1598 3", "120 34")); agree == 1 {
+		t.Error("15982 and \"1598 3\" agree: another figure read as a split one")
+	}
+}
+
 // TestCorrectionKeepsItsStory: a wire service's correction changes a
 // figure; the numbers veto lets the corrected item join its story when one
 // figure differs, and only when the headline marks it a correction
