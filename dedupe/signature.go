@@ -369,6 +369,11 @@ func prepare(cfg Config, doc Doc, bp *Boilerplate) prepared {
 	return prepareText(cfg, Analyze(doc), bp)
 }
 
+// maxJoined bounds the figures read from two in a row: a table or a
+// list of results has dozens of such pairs, each 4 bytes of every
+// signature, where a split figure is one or two.
+const maxJoined = 8
+
 // maxNumbers bounds the figures a signature keeps.
 const maxNumbers = 64
 
@@ -390,6 +395,7 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 	// Numbers are read before learned boilerplate goes: a template feed's
 	// sentences recur with only their figures changed, so they are learned
 	// as boilerplate, yet the figures are what tell two instances apart.
+	joined := 0
 	for _, s := range t.segs {
 		if s.drop {
 			continue
@@ -408,7 +414,8 @@ func prepareText(cfg Config, t *Text, bp *Boilerplate) prepared {
 				if isNumber(w) {
 					p.numbers = append(p.numbers, w)
 					prevNumber = w
-					if prev != "" && len(p.numbers) < maxNumbers {
+					if prev != "" && joined < maxJoined && len(p.numbers) < maxNumbers {
+						joined++
 						// Two figures in a row are also read as one:
 						// OCR and retyping split a figure at a space
 						// ("1598 2") or run two together. The copy
