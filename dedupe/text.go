@@ -246,23 +246,28 @@ func dehyphenate(s string) string {
 	if !mayBreakWord(s) {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	from := 0 // s[from:i] is yet to be written
+	var b strings.Builder // grown at the first join: many candidates have none
+	from := 0             // s[from:i] is yet to be written
+	write := func(to, next int) {
+		if b.Cap() == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[from:to])
+		from = next
+	}
 	var prev2, prev rune
 	for i := 0; i < len(s); {
 		r, w := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == '\u00ad':
-			b.WriteString(s[from:i])
-			from = i + w
+			next := i + w
 			if k := brokenAt(s, i+w, false); k > 0 {
-				from = k
+				next = k
 			}
+			write(i, next)
 		case isWordBreak(r) && unicode.IsLetter(prev):
 			if k := brokenAt(s, i+w, unicode.IsUpper(prev) && unicode.IsUpper(prev2)); k > 0 {
-				b.WriteString(s[from:i])
-				from = k
+				write(i, k)
 			}
 		}
 		if r != '\u00ad' {
@@ -308,12 +313,20 @@ func isWordBreak(r rune) bool {
 }
 
 // mayBreakWord reports whether s may hold a soft hyphen or a word broken
-// at a line end, with vectorised byte searches: most text has neither.
+// at a line end, with vectorised byte searches: most text has neither. A
+// dash set off by spaces ("London - The…"), common in news, is not one.
 func mayBreakWord(s string) bool {
-	return anyAfter(s, '-', func(t string) bool { return isSpaceByte(t[0]) }) ||
-		// U+00AD soft hyphen, U+00AC ¬
-		anyAfter(s, 0xc2, func(t string) bool { return t[0] == 0xad || t[0] == 0xac }) ||
-		// U+2010 hyphen, U+2E17 double oblique hyphen
+	for i := 0; ; i++ {
+		j := strings.IndexByte(s[i:], '-')
+		if j < 0 {
+			break
+		}
+		if i += j; i > 0 && !isSpaceByte(s[i-1]) && i+1 < len(s) && isSpaceByte(s[i+1]) {
+			return true
+		}
+	}
+	// U+00AD soft hyphen, U+00AC ¬; U+2010 hyphen, U+2E17 double oblique hyphen
+	return anyAfter(s, 0xc2, func(t string) bool { return t[0] == 0xad || t[0] == 0xac }) ||
 		anyAfter(s, 0xe2, func(t string) bool {
 			return len(t) > 1 && (t[0] == 0x80 && t[1] == 0x90 || t[0] == 0xb8 && t[1] == 0x97)
 		})
