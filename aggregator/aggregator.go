@@ -125,7 +125,8 @@ type Aggregator struct {
 }
 
 // New builds an Aggregator over db and loads the fingerprint index from the
-// stored signatures.
+// stored signatures, first signing stored items again if this version
+// reads text differently from the one that signed them (resignStale).
 func New(ctx context.Context, db *store.DB, opts Options, log *slog.Logger) (*Aggregator, error) {
 	opts.setDefaults()
 	if err := opts.Dedupe.Validate(); err != nil {
@@ -144,6 +145,9 @@ func New(ctx context.Context, db *store.DB, opts Options, log *slog.Logger) (*Ag
 	a.analyzers = make(chan *dedupe.Analyzer, runtime.GOMAXPROCS(0))
 	for range cap(a.analyzers) {
 		a.analyzers <- new(dedupe.Analyzer)
+	}
+	if err := a.resignStale(ctx); err != nil {
+		return nil, err
 	}
 	if err := a.loadIndex(ctx); err != nil {
 		return nil, err

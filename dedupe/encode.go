@@ -29,6 +29,23 @@ import (
 // signatures decode without them, and slotsDiffer does not judge them.
 const sigVersion = 12
 
+// ReadingVersion numbers the ways Sign has read text: it grows whenever the
+// same item would be signed differently (a new feature, or text read
+// otherwise: words joined across line ends, accents folded), even when the
+// encoding (sigVersion) stays. Signatures are stored when an item arrives
+// and compared with every later copy, so an improved reading would reach
+// only items that arrive after it: an old item and a new copy of it, read
+// two ways, share fewer words than either with itself. The aggregator signs
+// stored items again when the database records an older reading
+// (TestStoredItemsAreSignedAgainWhenTextIsReadDifferently).
+// TestReadingVersionCoversSignatures fails when signatures change and
+// this does not.
+//
+// Reading 1 is the first recorded: databases from before it (no reading
+// recorded) hold signatures made without dehyphenation, accent folding or
+// joined figures.
+const ReadingVersion = 1
+
 // Bits of the flags of version 11 on: Signature.Corrected, and whether
 // WordBits follow (version 12).
 const (

@@ -8,7 +8,10 @@
 //
 // Bucket layout (all ids are 8-byte big-endian uint64 from NextSequence):
 //
-//	meta            "schema" -> uint64 schema version
+//	meta            "schema" -> uint64 schema version; "sig_reading" -> uint64,
+//	                the deduper's reading of text the stored signatures
+//	                were made with (absent: before it was recorded);
+//	                "setting:" name -> value
 //	feeds           feed id -> Feed (JSON)
 //	feed_urls       feed URL -> feed id
 //	items           item id -> 0x02, feed id, published, first seen and

@@ -1,0 +1,137 @@
+package aggregator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/feedfold/feedfold/dedupe"
+	"github.com/feedfold/feedfold/store"
+)
+
+// resignChunk is how many stored items resignStale signs again in one
+// write transaction: each commit is an fsync, each transaction maps the
+// pages of the items it reads, and the analyser holds every text it read
+// until reset (as analyzeChunk bounds it in prepare).
+const resignChunk = analyzeChunk
+
+// resignStale signs every stored item again when the database records an
+// older reading of text than this feedfold's (dedupe.ReadingVersion), and
+// then records the new one. A signature is made once, when its item
+// arrives, and every later copy is compared with it: without this, an
+// upgrade that reads text better (words broken at line ends joined,
+// accents folded) would help only items arriving after it, and an old
+// item and a new copy of it, read two ways, would look less alike than
+// either does to itself.
+//
+// Items are read with their feed's boilerplate model as stored now (it
+// has seen at least as much as when they were signed). Links already made
+// stay as they are. Signatures whose item retention has dropped keep
+// their old reading: there is no text left to read. Each chunk commits on
+// its own, and the reading is recorded only after the last, so a crash or
+// a shutdown part way leaves a database that is signed again from the
+// start on the next open: signing is a pure function of the stored item.
+func (a *Aggregator) resignStale(ctx context.Context) error {
+	var reading uint64
+	var stored bool
+	if err := a.db.View(func(tx *store.Tx) error {
+		reading, stored = tx.SigReading(), tx.HasSignatures()
+		return nil
+	}); err != nil {
+		return fmt.Errorf("read signature reading: %w", err)
+	}
+	if reading >= dedupe.ReadingVersion {
+		return nil
+	}
+	if !stored {
+		return a.db.Update(func(tx *store.Tx) error { return tx.PutSigReading(dedupe.ReadingVersion) })
+	}
+	start := time.Now()
+	a.log.Info("signing stored items again: this version reads their text differently",
+		"from_reading", reading, "to_reading", dedupe.ReadingVersion)
+	az := <-a.analyzers
+	defer func() { a.analyzers <- az }()
+	feeds := map[uint64]*feedReading{}
+	n, kept := 0, 0
+	lastLog := start
+	for from, more := uint64(0), true; more; {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("sign stored items again (%d done; the rest on the next start): %w", n, err)
+		}
+		err := a.db.Update(func(tx *store.Tx) error {
+			var ids []uint64
+			next, err := tx.SignaturesFrom(from, resignChunk, func(id uint64, _ []byte) error {
+				ids = append(ids, id)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			from, more = next, next != 0
+			for _, id := range ids {
+				sig, err := a.resignItem(tx, az, feeds, id)
+				if errors.Is(err, store.ErrNotFound) {
+					kept++ // retention dropped the item; its fingerprint stays as it is
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				if err := tx.PutSignature(id, sig); err != nil {
+					return err
+				}
+				n++
+			}
+			az.Reset()
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("sign stored items again: %w", err)
+		}
+		a.releaseMapped()
+		if time.Since(lastLog) > 10*time.Second {
+			lastLog = time.Now()
+			a.log.Info("signing stored items again", "items", n)
+		}
+	}
+	if err := a.db.Update(func(tx *store.Tx) error { return tx.PutSigReading(dedupe.ReadingVersion) }); err != nil {
+		return fmt.Errorf("record signature reading: %w", err)
+	}
+	a.log.Info("stored items signed again", "items", n, "without_text", kept, "duration", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// feedReading is what signing a feed's items needs of the feed.
+type feedReading struct {
+	site string
+	bp   *dedupe.Boilerplate
+}
+
+// resignItem returns the encoded signature of the stored item id, read as
+// this version reads text. It returns store.ErrNotFound when the item is
+// gone (its signature outlived it).
+func (a *Aggregator) resignItem(tx *store.Tx, az *dedupe.Analyzer, feeds map[uint64]*feedReading, id uint64) ([]byte, error) {
+	it, err := tx.Item(id)
+	if err != nil {
+		return nil, err
+	}
+	fr := feeds[it.FeedID]
+	if fr == nil {
+		if len(feeds) >= 64 {
+			clear(feeds) // items come in id order, mostly a feed's together
+		}
+		fr = &feedReading{bp: dedupe.NewBoilerplate(a.opts.Dedupe)}
+		if f, err := tx.Feed(it.FeedID); err == nil {
+			fr.site = siteOf(f)
+		}
+		if state := tx.Boilerplate(it.FeedID); state != nil {
+			if err := fr.bp.UnmarshalBinary(state); err != nil {
+				a.log.Warn("discarding unreadable boilerplate state", "feed_id", it.FeedID, "error", err)
+				fr.bp = dedupe.NewBoilerplate(a.opts.Dedupe)
+			}
+		}
+		feeds[it.FeedID] = fr
+	}
+	return dedupe.SignText(a.opts.Dedupe, az.Analyze(docOf(it, fr.site)), fr.bp).MarshalBinary()
+}

@@ -1,0 +1,132 @@
+package aggregator
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/feedfold/feedfold/dedupe"
+	"github.com/feedfold/feedfold/store"
+)
+
+// TestStoredItemsAreSignedAgainWhenTextIsReadDifferently: a database whose
+// signatures an earlier reading of text made (here, signatures of other
+// text, as an older reading makes of the same) has its items signed again
+// when a feedfold with a newer reading opens it, so a copy arriving
+// afterwards is linked to the stored original. A database at the current
+// reading is not signed again on every start, and a signature whose item
+// retention dropped is kept.
+func TestStoredItemsAreSignedAgainWhenTextIsReadDifferently(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	story := strings.Repeat("Kaupunginvaltuusto päätti maanantaina sataman laajennuksesta, joka maksaa kaksi miljoonaa euroa ja valmistuu ensi vuonna. ", 5)
+	other := strings.Repeat("The regional orchestra announced its winter season with three premieres and a touring programme for schools. ", 5)
+	item := func(site, guid, title, text string) string {
+		return fmt.Sprintf(`<rss version="2.0"><channel><title>%[1]s</title><link>https://%[1]s/</link><item><guid>%[2]s</guid><title>%[3]s</title><link>https://%[1]s/%[2]s</link><pubDate>Fri, 20 Nov 2026 08:00:00 +0000</pubDate><description>%[4]s</description></item></channel></rss>`, site, guid, title, text)
+	}
+	var copyOnline atomic.Bool
+	mux := http.NewServeMux()
+	mux.HandleFunc("/orig", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, item("orig.example", "o1", "Satama laajenee", story))
+	})
+	mux.HandleFunc("/gone", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, item("gone.example", "g1", "Orchestra season", other))
+	})
+	mux.HandleFunc("/copy", func(w http.ResponseWriter, r *http.Request) {
+		if !copyOnline.Load() {
+			fmt.Fprint(w, `<rss version="2.0"><channel><title>copy</title><link>https://copy.example/</link></channel></rss>`)
+			return
+		}
+		fmt.Fprint(w, item("copy.example", "c1", "Satama laajenee", story))
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "r.db")
+	opts := Options{Now: func() time.Time { return now }}
+
+	a, db := openTestAggregator(t, path, opts)
+	subscribe(t, db, srv.URL+"/orig", srv.URL+"/gone", srv.URL+"/copy")
+	if s, err := a.Poll(context.Background(), true, nil); err != nil || s.NewItems != 2 {
+		t.Fatalf("first poll: %+v %v, want 2 new items", s, err)
+	}
+	// Make the database one an older reading signed: every signature of
+	// other text, no reading recorded; and drop one item, keeping its
+	// signature, as retention does.
+	ids := map[string]uint64{}
+	signed := map[uint64][]byte{}
+	stale, err := dedupe.Sign(dedupe.DefaultConfig(), dedupe.Doc{Title: "Unrelated", HTML: strings.Repeat("Nothing here reads like either story at all, whatever the reading. ", 5)}, nil).MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rewind := func(reading uint64) {
+		t.Helper()
+		err := db.Update(func(tx *store.Tx) error {
+			if _, err := tx.SignaturesFrom(0, 10, func(id uint64, sig []byte) error {
+				signed[id] = bytes.Clone(sig)
+				return nil
+			}); err != nil {
+				return err
+			}
+			for id := range signed {
+				if it, err := tx.Item(id); err == nil {
+					ids[it.Title] = id
+				}
+				if err := tx.PutSignature(id, stale); err != nil {
+					return err
+				}
+			}
+			return tx.PutSigReading(reading)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	rewind(0)
+	if err := db.Update(func(tx *store.Tx) error { return tx.DeleteItem(ids["Orchestra season"], false) }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	a, db = openTestAggregator(t, path, opts)
+	err = db.View(func(tx *store.Tx) error {
+		if got := tx.SigReading(); got != dedupe.ReadingVersion {
+			t.Errorf("recorded reading %d after opening, want %d", got, dedupe.ReadingVersion)
+		}
+		if got := tx.Signature(ids["Satama laajenee"]); !bytes.Equal(got, signed[ids["Satama laajenee"]]) {
+			t.Error("the stored item's signature is not the one its text gives now")
+		}
+		if got := tx.Signature(ids["Orchestra season"]); !bytes.Equal(got, stale) {
+			t.Error("the signature of an item retention dropped changed")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyOnline.Store(true)
+	s, err := a.Poll(context.Background(), true, nil)
+	if err != nil || s.NewItems != 1 || s.Linked != 1 {
+		t.Fatalf("poll with the copy: %+v %v, want its 1 new item linked to the stored original", s, err)
+	}
+
+	// At the current reading, opening signs nothing again.
+	rewind(dedupe.ReadingVersion)
+	db.Close()
+	_, db = openTestAggregator(t, path, opts)
+	defer db.Close()
+	err = db.View(func(tx *store.Tx) error {
+		if got := tx.Signature(ids["Satama laajenee"]); !bytes.Equal(got, stale) {
+			t.Error("a database at the current reading was signed again on opening")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
