@@ -126,7 +126,8 @@ type Aggregator struct {
 
 // New builds an Aggregator over db and loads the fingerprint index from the
 // stored signatures, first signing stored items again if this version
-// reads text differently from the one that signed them (resignStale).
+// reads text differently from the one that signed them (resignStale), and
+// then linking the stored items that are alone if they were (linkAlone).
 func New(ctx context.Context, db *store.DB, opts Options, log *slog.Logger) (*Aggregator, error) {
 	opts.setDefaults()
 	if err := opts.Dedupe.Validate(); err != nil {
@@ -146,11 +147,17 @@ func New(ctx context.Context, db *store.DB, opts Options, log *slog.Logger) (*Ag
 	for range cap(a.analyzers) {
 		a.analyzers <- new(dedupe.Analyzer)
 	}
-	if err := a.resignStale(ctx); err != nil {
+	resigned, err := a.resignStale(ctx)
+	if err != nil {
 		return nil, err
 	}
 	if err := a.loadIndex(ctx); err != nil {
 		return nil, err
+	}
+	if resigned {
+		if err := a.linkAlone(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return a, nil
 }

@@ -32,20 +32,20 @@ const resignChunk = analyzeChunk
 // its own, and the reading is recorded only after the last, so a crash or
 // a shutdown part way leaves a database that is signed again from the
 // start on the next open: signing is a pure function of the stored item.
-func (a *Aggregator) resignStale(ctx context.Context) error {
+func (a *Aggregator) resignStale(ctx context.Context) (resigned bool, _ error) {
 	var reading uint64
 	var stored bool
 	if err := a.db.View(func(tx *store.Tx) error {
 		reading, stored = tx.SigReading(), tx.HasSignatures()
 		return nil
 	}); err != nil {
-		return fmt.Errorf("read signature reading: %w", err)
+		return false, fmt.Errorf("read signature reading: %w", err)
 	}
 	if reading >= dedupe.ReadingVersion {
-		return nil
+		return false, nil
 	}
 	if !stored {
-		return a.db.Update(func(tx *store.Tx) error { return tx.PutSigReading(dedupe.ReadingVersion) })
+		return false, a.db.Update(func(tx *store.Tx) error { return tx.PutSigReading(dedupe.ReadingVersion) })
 	}
 	start := time.Now()
 	a.log.Info("signing stored items again: this version reads their text differently",
@@ -57,7 +57,7 @@ func (a *Aggregator) resignStale(ctx context.Context) error {
 	lastLog := start
 	for from, more := uint64(0), true; more; {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("sign stored items again (%d done; the rest on the next start): %w", n, err)
+			return false, fmt.Errorf("sign stored items again (%d done; the rest on the next start): %w", n, err)
 		}
 		err := a.db.Update(func(tx *store.Tx) error {
 			var ids []uint64
@@ -87,7 +87,7 @@ func (a *Aggregator) resignStale(ctx context.Context) error {
 			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("sign stored items again: %w", err)
+			return false, fmt.Errorf("sign stored items again: %w", err)
 		}
 		a.releaseMapped()
 		if time.Since(lastLog) > 10*time.Second {
@@ -96,9 +96,70 @@ func (a *Aggregator) resignStale(ctx context.Context) error {
 		}
 	}
 	if err := a.db.Update(func(tx *store.Tx) error { return tx.PutSigReading(dedupe.ReadingVersion) }); err != nil {
-		return fmt.Errorf("record signature reading: %w", err)
+		return false, fmt.Errorf("record signature reading: %w", err)
 	}
 	a.log.Info("stored items signed again", "items", n, "without_text", kept, "duration", time.Since(start).Round(time.Millisecond))
+	return true, nil
+}
+
+// linkAlone tries to link every stored item that is in no cluster, in
+// arrival (id) order, as if it had just arrived: after resignStale, items
+// the earlier reading kept apart (an original stored without its accents
+// folded, and its ASCII-only copy) may now be copies. Clusters already
+// made are left as they are. Each chunk commits on its own; a run cut
+// short leaves the rest alone, as they were.
+func (a *Aggregator) linkAlone(ctx context.Context) error {
+	start := time.Now()
+	a.indexMu.Lock()
+	defer a.indexMu.Unlock()
+	linked := 0
+	for from, more := uint64(0), true; more; {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("link stored items (%d linked; the rest stay as they were): %w", linked, err)
+		}
+		err := a.db.Update(func(tx *store.Tx) error {
+			var ids []uint64
+			next, err := tx.SignaturesFrom(from, resignChunk, func(id uint64, _ []byte) error {
+				ids = append(ids, id)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			from, more = next, next != 0
+			st := newTxState(tx, a.opts.DedupeScope)
+			st.release = a.releaseMapped
+			for _, id := range ids {
+				if tx.Root(id) != id || len(tx.Copies(id)) > 0 {
+					continue // in a cluster already
+				}
+				it, err := tx.Item(id)
+				if errors.Is(err, store.ErrNotFound) {
+					continue // its signature outlived it
+				}
+				if err != nil {
+					return err
+				}
+				sig, ok := st.Signature(id)
+				if !ok {
+					continue
+				}
+				ok, err = a.link(tx, st, it, sig)
+				if err != nil {
+					return err
+				}
+				if ok {
+					linked++
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("link stored items: %w", err)
+		}
+		a.releaseMapped()
+	}
+	a.log.Info("stored items linked as read now", "linked", linked, "duration", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -130,3 +130,72 @@ func TestStoredItemsAreSignedAgainWhenTextIsReadDifferently(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestItemsKeptApartByAnEarlierReadingAreLinked: an original and its copy
+// both stored while an earlier reading kept them apart are linked once the
+// items are signed again, the copy to the original.
+func TestItemsKeptApartByAnEarlierReadingAreLinked(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	story := strings.Repeat("Kaupunginvaltuusto päätti maanantaina sataman laajennuksesta, joka maksaa kaksi miljoonaa euroa ja valmistuu ensi vuonna. ", 5)
+	feed := func(site, guid, date string) string {
+		return fmt.Sprintf(`<rss version="2.0"><channel><title>%[1]s</title><link>https://%[1]s/</link><item><guid>%[2]s</guid><title>Satama laajenee</title><link>https://%[1]s/%[2]s</link><pubDate>%[3]s</pubDate><description>%[4]s</description></item></channel></rss>`, site, guid, date, story)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/orig", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, feed("orig.example", "o1", "Fri, 20 Nov 2026 08:00:00 +0000"))
+	})
+	mux.HandleFunc("/copy", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, feed("copy.example", "c1", "Fri, 20 Nov 2026 09:00:00 +0000"))
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "r.db")
+	opts := Options{Now: func() time.Time { return now }}
+	a, db := openTestAggregator(t, path, opts)
+	subscribe(t, db, srv.URL+"/orig", srv.URL+"/copy")
+	if s, err := a.Poll(context.Background(), true, nil); err != nil || s.NewItems != 2 || s.Linked != 1 {
+		t.Fatalf("first poll: %+v %v, want 2 new items, 1 linked", s, err)
+	}
+	// As an earlier reading left them: apart, each signed otherwise.
+	var orig, cp uint64
+	stale, err := dedupe.Sign(dedupe.DefaultConfig(), dedupe.Doc{Title: "Unrelated", HTML: "Nothing here reads like the story."}, nil).MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *store.Tx) error {
+		var ids []uint64
+		if _, err := tx.SignaturesFrom(0, 10, func(id uint64, _ []byte) error { ids = append(ids, id); return nil }); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if tx.Root(id) != id {
+				cp = id
+			} else {
+				orig = id
+			}
+			if err := tx.PutSignature(id, stale); err != nil {
+				return err
+			}
+		}
+		if err := tx.Unlink(cp); err != nil {
+			return err
+		}
+		return tx.PutSigReading(0)
+	})
+	if err != nil || orig == 0 || cp == 0 {
+		t.Fatalf("setting the database back: %v (original %d, copy %d)", err, orig, cp)
+	}
+	db.Close()
+
+	_, db = openTestAggregator(t, path, opts)
+	defer db.Close()
+	err = db.View(func(tx *store.Tx) error {
+		if root := tx.Root(cp); root != orig {
+			t.Errorf("after opening, the copy's cluster is %d, want the original %d", root, orig)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
