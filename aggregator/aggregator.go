@@ -158,6 +158,9 @@ func New(ctx context.Context, db *store.DB, opts Options, log *slog.Logger) (*Ag
 		if err := a.linkAlone(ctx); err != nil {
 			return nil, err
 		}
+		if err := a.recordReading(); err != nil {
+			return nil, err
+		}
 	}
 	return a, nil
 }

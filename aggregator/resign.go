@@ -26,12 +26,13 @@ const resignChunk = analyzeChunk
 // either does to itself.
 //
 // Items are read with their feed's boilerplate model as stored now (it
-// has seen at least as much as when they were signed). Links already made
-// stay as they are. Signatures whose item retention has dropped keep
-// their old reading: there is no text left to read. Each chunk commits on
-// its own, and the reading is recorded only after the last, so a crash or
-// a shutdown part way leaves a database that is signed again from the
-// start on the next open: signing is a pure function of the stored item.
+// has seen at least as much as when they were signed). Signatures whose
+// item retention has dropped keep their old reading: there is no text left
+// to read. Each chunk commits on its own; the caller records the new
+// reading (recordReading) once it has also linked the items left alone
+// (linkAlone), so a crash or a shutdown part way leaves a database that is
+// signed and linked again from the start on the next open: signing is a
+// pure function of the stored item, and linking skips what is linked.
 func (a *Aggregator) resignStale(ctx context.Context) (resigned bool, _ error) {
 	var reading uint64
 	var stored bool
@@ -45,7 +46,7 @@ func (a *Aggregator) resignStale(ctx context.Context) (resigned bool, _ error) {
 		return false, nil
 	}
 	if !stored {
-		return false, a.db.Update(func(tx *store.Tx) error { return tx.PutSigReading(dedupe.ReadingVersion) })
+		return false, a.recordReading()
 	}
 	start := time.Now()
 	a.log.Info("signing stored items again: this version reads their text differently",
@@ -55,48 +56,30 @@ func (a *Aggregator) resignStale(ctx context.Context) (resigned bool, _ error) {
 	feeds := map[uint64]*feedReading{}
 	n, kept := 0, 0
 	lastLog := start
-	for from, more := uint64(0), true; more; {
-		if err := ctx.Err(); err != nil {
-			return false, fmt.Errorf("sign stored items again (%d done; the rest on the next start): %w", n, err)
-		}
-		err := a.db.Update(func(tx *store.Tx) error {
-			var ids []uint64
-			next, err := tx.SignaturesFrom(from, resignChunk, func(id uint64, _ []byte) error {
-				ids = append(ids, id)
-				return nil
-			})
+	err := a.storedInChunks(ctx, func(tx *store.Tx, ids []uint64) error {
+		for _, id := range ids {
+			sig, err := a.resignItem(tx, az, feeds, id)
+			if errors.Is(err, store.ErrNotFound) {
+				kept++ // retention dropped the item; its fingerprint stays as it is
+				continue
+			}
 			if err != nil {
 				return err
 			}
-			from, more = next, next != 0
-			for _, id := range ids {
-				sig, err := a.resignItem(tx, az, feeds, id)
-				if errors.Is(err, store.ErrNotFound) {
-					kept++ // retention dropped the item; its fingerprint stays as it is
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				if err := tx.PutSignature(id, sig); err != nil {
-					return err
-				}
-				n++
+			if err := tx.PutSignature(id, sig); err != nil {
+				return err
 			}
-			az.Reset()
-			return nil
-		})
-		if err != nil {
-			return false, fmt.Errorf("sign stored items again: %w", err)
+			n++
 		}
-		a.releaseMapped()
+		az.Reset()
 		if time.Since(lastLog) > 10*time.Second {
 			lastLog = time.Now()
 			a.log.Info("signing stored items again", "items", n)
 		}
-	}
-	if err := a.db.Update(func(tx *store.Tx) error { return tx.PutSigReading(dedupe.ReadingVersion) }); err != nil {
-		return false, fmt.Errorf("record signature reading: %w", err)
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("sign stored items again (%d done; all again on the next start): %w", n, err)
 	}
 	a.log.Info("stored items signed again", "items", n, "without_text", kept, "duration", time.Since(start).Round(time.Millisecond))
 	return true, nil
@@ -106,60 +89,53 @@ func (a *Aggregator) resignStale(ctx context.Context) (resigned bool, _ error) {
 // arrival (id) order, as if it had just arrived: after resignStale, items
 // the earlier reading kept apart (an original stored without its accents
 // folded, and its ASCII-only copy) may now be copies. Clusters already
-// made are left as they are. Each chunk commits on its own; a run cut
-// short leaves the rest alone, as they were.
+// made are left as they are. Each chunk commits on its own.
 func (a *Aggregator) linkAlone(ctx context.Context) error {
 	start := time.Now()
 	a.indexMu.Lock()
 	defer a.indexMu.Unlock()
 	linked := 0
-	for from, more := uint64(0), true; more; {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("link stored items (%d linked; the rest stay as they were): %w", linked, err)
-		}
-		err := a.db.Update(func(tx *store.Tx) error {
-			var ids []uint64
-			next, err := tx.SignaturesFrom(from, resignChunk, func(id uint64, _ []byte) error {
-				ids = append(ids, id)
-				return nil
-			})
+	err := a.storedInChunks(ctx, func(tx *store.Tx, ids []uint64) error {
+		st := newTxState(tx, a.opts.DedupeScope)
+		st.release = a.releaseMapped
+		for _, id := range ids {
+			if tx.Root(id) != id || len(tx.Copies(id)) > 0 {
+				continue // in a cluster already
+			}
+			it, err := tx.Item(id)
+			if errors.Is(err, store.ErrNotFound) {
+				continue // its signature outlived it
+			}
 			if err != nil {
 				return err
 			}
-			from, more = next, next != 0
-			st := newTxState(tx, a.opts.DedupeScope)
-			st.release = a.releaseMapped
-			for _, id := range ids {
-				if tx.Root(id) != id || len(tx.Copies(id)) > 0 {
-					continue // in a cluster already
-				}
-				it, err := tx.Item(id)
-				if errors.Is(err, store.ErrNotFound) {
-					continue // its signature outlived it
-				}
-				if err != nil {
-					return err
-				}
-				sig, ok := st.Signature(id)
-				if !ok {
-					continue
-				}
-				ok, err = a.link(tx, st, it, sig)
-				if err != nil {
-					return err
-				}
-				if ok {
-					linked++
-				}
+			sig, ok := st.Signature(id)
+			if !ok {
+				continue
 			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("link stored items: %w", err)
+			ok, err = a.link(tx, st, it, sig)
+			if err != nil {
+				return err
+			}
+			if ok {
+				linked++
+			}
 		}
-		a.releaseMapped()
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("link stored items (%d linked; the rest on the next start): %w", linked, err)
 	}
 	a.log.Info("stored items linked as read now", "linked", linked, "duration", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// recordReading records that every stored signature is of this version's
+// reading of text.
+func (a *Aggregator) recordReading() error {
+	if err := a.db.Update(func(tx *store.Tx) error { return tx.PutSigReading(dedupe.ReadingVersion) }); err != nil {
+		return fmt.Errorf("record signature reading: %w", err)
+	}
 	return nil
 }
 
@@ -195,4 +171,32 @@ func (a *Aggregator) resignItem(tx *store.Tx, az *dedupe.Analyzer, feeds map[uin
 		feeds[it.FeedID] = fr
 	}
 	return dedupe.SignText(a.opts.Dedupe, az.Analyze(docOf(it, fr.site)), fr.bp).MarshalBinary()
+}
+
+// storedInChunks calls fn with the ids of every stored signature, in id
+// (arrival) order, resignChunk at a time, each chunk in a write
+// transaction of its own, and releases the mapped pages between them.
+func (a *Aggregator) storedInChunks(ctx context.Context, fn func(tx *store.Tx, ids []uint64) error) error {
+	for from, more := uint64(0), true; more; {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		err := a.db.Update(func(tx *store.Tx) error {
+			var ids []uint64
+			next, err := tx.SignaturesFrom(from, resignChunk, func(id uint64, _ []byte) error {
+				ids = append(ids, id)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			from, more = next, next != 0
+			return fn(tx, ids)
+		})
+		if err != nil {
+			return err
+		}
+		a.releaseMapped()
+	}
+	return nil
 }

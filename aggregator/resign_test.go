@@ -133,7 +133,8 @@ func TestStoredItemsAreSignedAgainWhenTextIsReadDifferently(t *testing.T) {
 
 // TestItemsKeptApartByAnEarlierReadingAreLinked: an original and its copy
 // both stored while an earlier reading kept them apart are linked once the
-// items are signed again, the copy to the original.
+// items are signed again, the copy to the original; a start cut short
+// leaves the work for the next.
 func TestItemsKeptApartByAnEarlierReadingAreLinked(t *testing.T) {
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	story := strings.Repeat("Kaupunginvaltuusto päätti maanantaina sataman laajennuksesta, joka maksaa kaksi miljoonaa euroa ja valmistuu ensi vuonna. ", 5)
@@ -184,6 +185,27 @@ func TestItemsKeptApartByAnEarlierReadingAreLinked(t *testing.T) {
 	})
 	if err != nil || orig == 0 || cp == 0 {
 		t.Fatalf("setting the database back: %v (original %d, copy %d)", err, orig, cp)
+	}
+	db.Close()
+
+	// A start cut short (here, before its first chunk) records nothing.
+	db, err = store.Open(path, store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := New(cancelled, db, opts, nil); err == nil {
+		t.Error("a start cancelled while signing again succeeded")
+	}
+	err = db.View(func(tx *store.Tx) error {
+		if got := tx.SigReading(); got != 0 {
+			t.Errorf("a start cut short recorded reading %d", got)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	db.Close()
 
