@@ -18,7 +18,7 @@ const resignChunk = analyzeChunk
 
 // resignStale signs every stored item again when the database records an
 // older reading of text than this feedfold's (dedupe.ReadingVersion), and
-// then records the new one. A signature is made once, when its item
+// reports whether it did. A signature is made once, when its item
 // arrives, and every later copy is compared with it: without this, an
 // upgrade that reads text better (words broken at line ends joined,
 // accents folded) would help only items arriving after it, and an old
