@@ -200,6 +200,28 @@ func (a *Aggregator) link(tx *store.Tx, st *txState, it store.Item, sig dedupe.S
 	return true, tx.SetCluster(dec.Root, storeLinks(dec.Links))
 }
 
+// linkIfAlone links the stored item id as a new item is linked, unless it
+// is in a cluster already, and reports whether it joined one. An item that
+// is gone (its signature outlived it) or has no readable signature is left
+// alone. The caller holds indexMu.
+func (a *Aggregator) linkIfAlone(tx *store.Tx, st *txState, id uint64) (bool, error) {
+	if tx.Root(id) != id || len(tx.Copies(id)) > 0 {
+		return false, nil
+	}
+	it, err := tx.Item(id)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	sig, ok := st.Signature(id)
+	if !ok {
+		return false, nil
+	}
+	return a.link(tx, st, it, sig)
+}
+
 func storeLinks(ls []dedupe.Link) []store.Link {
 	out := make([]store.Link, len(ls))
 	for i, l := range ls {

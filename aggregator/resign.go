@@ -99,21 +99,7 @@ func (a *Aggregator) linkAlone(ctx context.Context) error {
 		st := newTxState(tx, a.opts.DedupeScope)
 		st.release = a.releaseMapped
 		for _, id := range ids {
-			if tx.Root(id) != id || len(tx.Copies(id)) > 0 {
-				continue // in a cluster already
-			}
-			it, err := tx.Item(id)
-			if errors.Is(err, store.ErrNotFound) {
-				continue // its signature outlived it
-			}
-			if err != nil {
-				return err
-			}
-			sig, ok := st.Signature(id)
-			if !ok {
-				continue
-			}
-			ok, err = a.link(tx, st, it, sig)
+			ok, err := a.linkIfAlone(tx, st, id)
 			if err != nil {
 				return err
 			}
@@ -147,7 +133,7 @@ type feedReading struct {
 
 // resignItem returns the encoded signature of the stored item id, read as
 // this version reads text. It returns store.ErrNotFound when the item is
-// gone (its signature outlived it).
+// gone (its signature outlived it), or its feed.
 func (a *Aggregator) resignItem(tx *store.Tx, az *dedupe.Analyzer, feeds map[uint64]*feedReading, id uint64) ([]byte, error) {
 	it, err := tx.Item(id)
 	if err != nil {
@@ -158,16 +144,11 @@ func (a *Aggregator) resignItem(tx *store.Tx, az *dedupe.Analyzer, feeds map[uin
 		if len(feeds) >= 64 {
 			clear(feeds) // items come in id order, mostly a feed's together
 		}
-		fr = &feedReading{bp: dedupe.NewBoilerplate(a.opts.Dedupe)}
-		if f, err := tx.Feed(it.FeedID); err == nil {
-			fr.site = siteOf(f)
+		f, err := tx.Feed(it.FeedID)
+		if err != nil {
+			return nil, err
 		}
-		if state := tx.Boilerplate(it.FeedID); state != nil {
-			if err := fr.bp.UnmarshalBinary(state); err != nil {
-				a.log.Warn("discarding unreadable boilerplate state", "feed_id", it.FeedID, "error", err)
-				fr.bp = dedupe.NewBoilerplate(a.opts.Dedupe)
-			}
-		}
+		fr = &feedReading{site: siteOf(f), bp: a.boilerplate(tx.Boilerplate(f.ID), f.URL)}
 		feeds[it.FeedID] = fr
 	}
 	return dedupe.SignText(a.opts.Dedupe, az.Analyze(docOf(it, fr.site)), fr.bp).MarshalBinary()

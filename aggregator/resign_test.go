@@ -58,36 +58,21 @@ func TestStoredItemsAreSignedAgainWhenTextIsReadDifferently(t *testing.T) {
 	// Make the database one an older reading signed: every signature of
 	// other text, no reading recorded; and drop one item, keeping its
 	// signature, as retention does.
+	signed := signAs(t, db, staleSignature(t), 0)
 	ids := map[string]uint64{}
-	signed := map[uint64][]byte{}
-	stale, err := dedupe.Sign(dedupe.DefaultConfig(), dedupe.Doc{Title: "Unrelated", HTML: strings.Repeat("Nothing here reads like either story at all, whatever the reading. ", 5)}, nil).MarshalBinary()
+	err := db.View(func(tx *store.Tx) error {
+		for id := range signed {
+			it, err := tx.Item(id)
+			if err != nil {
+				return err
+			}
+			ids[it.Title] = id
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rewind := func(reading uint64) {
-		t.Helper()
-		err := db.Update(func(tx *store.Tx) error {
-			if _, err := tx.SignaturesFrom(0, 10, func(id uint64, sig []byte) error {
-				signed[id] = bytes.Clone(sig)
-				return nil
-			}); err != nil {
-				return err
-			}
-			for id := range signed {
-				if it, err := tx.Item(id); err == nil {
-					ids[it.Title] = id
-				}
-				if err := tx.PutSignature(id, stale); err != nil {
-					return err
-				}
-			}
-			return tx.PutSigReading(reading)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	rewind(0)
 	if err := db.Update(func(tx *store.Tx) error { return tx.DeleteItem(ids["Orchestra season"], false) }); err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +86,7 @@ func TestStoredItemsAreSignedAgainWhenTextIsReadDifferently(t *testing.T) {
 		if got := tx.Signature(ids["Satama laajenee"]); !bytes.Equal(got, signed[ids["Satama laajenee"]]) {
 			t.Error("the stored item's signature is not the one its text gives now")
 		}
-		if got := tx.Signature(ids["Orchestra season"]); !bytes.Equal(got, stale) {
+		if got := tx.Signature(ids["Orchestra season"]); !bytes.Equal(got, staleSignature(t)) {
 			t.Error("the signature of an item retention dropped changed")
 		}
 		return nil
@@ -116,12 +101,12 @@ func TestStoredItemsAreSignedAgainWhenTextIsReadDifferently(t *testing.T) {
 	}
 
 	// At the current reading, opening signs nothing again.
-	rewind(dedupe.ReadingVersion)
+	signAs(t, db, staleSignature(t), dedupe.ReadingVersion)
 	db.Close()
 	_, db = openTestAggregator(t, path, opts)
 	defer db.Close()
 	err = db.View(func(tx *store.Tx) error {
-		if got := tx.Signature(ids["Satama laajenee"]); !bytes.Equal(got, stale) {
+		if got := tx.Signature(ids["Satama laajenee"]); !bytes.Equal(got, staleSignature(t)) {
 			t.Error("a database at the current reading was signed again on opening")
 		}
 		return nil
@@ -159,29 +144,16 @@ func TestItemsKeptApartByAnEarlierReadingAreLinked(t *testing.T) {
 	}
 	// As an earlier reading left them: apart, each signed otherwise.
 	var orig, cp uint64
-	stale, err := dedupe.Sign(dedupe.DefaultConfig(), dedupe.Doc{Title: "Unrelated", HTML: "Nothing here reads like the story."}, nil).MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.Update(func(tx *store.Tx) error {
-		var ids []uint64
-		if _, err := tx.SignaturesFrom(0, 10, func(id uint64, _ []byte) error { ids = append(ids, id); return nil }); err != nil {
-			return err
-		}
-		for _, id := range ids {
+	was := signAs(t, db, staleSignature(t), 0)
+	err := db.Update(func(tx *store.Tx) error {
+		for id := range was {
 			if tx.Root(id) != id {
 				cp = id
 			} else {
 				orig = id
 			}
-			if err := tx.PutSignature(id, stale); err != nil {
-				return err
-			}
 		}
-		if err := tx.Unlink(cp); err != nil {
-			return err
-		}
-		return tx.PutSigReading(0)
+		return tx.Unlink(cp)
 	})
 	if err != nil || orig == 0 || cp == 0 {
 		t.Fatalf("setting the database back: %v (original %d, copy %d)", err, orig, cp)
@@ -220,4 +192,40 @@ func TestItemsKeptApartByAnEarlierReadingAreLinked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// staleSignature is a signature of other text, as an earlier reading of
+// an item signs it differently from this one.
+func staleSignature(t *testing.T) []byte {
+	t.Helper()
+	b, err := dedupe.Sign(dedupe.DefaultConfig(), dedupe.Doc{Title: "Unrelated", HTML: strings.Repeat("Nothing here reads like either story at all, whatever the reading. ", 5)}, nil).MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// signAs replaces every stored signature with sig and records reading,
+// and returns the signatures it replaced by item id.
+func signAs(t *testing.T, db *store.DB, sig []byte, reading uint64) map[uint64][]byte {
+	t.Helper()
+	was := map[uint64][]byte{}
+	err := db.Update(func(tx *store.Tx) error {
+		if _, err := tx.SignaturesFrom(0, 1000, func(id uint64, b []byte) error {
+			was[id] = bytes.Clone(b)
+			return nil
+		}); err != nil {
+			return err
+		}
+		for id := range was {
+			if err := tx.PutSignature(id, sig); err != nil {
+				return err
+			}
+		}
+		return tx.PutSigReading(reading)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return was
 }

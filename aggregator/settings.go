@@ -142,18 +142,7 @@ func (a *Aggregator) reevaluate(ctx context.Context, tx *store.Tx, feedIDs []uin
 		}
 	}
 	for _, id := range items {
-		if tx.Root(id) != id || len(tx.Copies(id)) > 0 {
-			continue // already in a cluster
-		}
-		it, err := tx.Item(id)
-		if err != nil {
-			return err
-		}
-		sig, ok := st.Signature(id)
-		if !ok {
-			continue
-		}
-		if _, err := a.link(tx, st, it, sig); err != nil {
+		if _, err := a.linkIfAlone(tx, st, id); err != nil {
 			return err
 		}
 	}

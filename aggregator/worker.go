@@ -132,13 +132,7 @@ func (a *Aggregator) prepare(az *dedupe.Analyzer, res *feedResult, items []store
 	if err != nil || len(res.items) == 0 {
 		return err
 	}
-	bp := dedupe.NewBoilerplate(a.opts.Dedupe)
-	if bpState != nil {
-		if err := bp.UnmarshalBinary(bpState); err != nil {
-			a.log.Warn("discarding unreadable boilerplate state", "feed_url", f.URL, "error", err)
-			bp = dedupe.NewBoilerplate(a.opts.Dedupe)
-		}
-	}
+	bp := a.boilerplate(bpState, f.URL)
 	site := siteOf(f)
 	// Learn from every new item first, so the first poll of a feed
 	// already strips what its items share; then sign.
@@ -230,6 +224,21 @@ func (a *Aggregator) encodeFresh(res *feedResult) error {
 		}
 	}
 	return nil
+}
+
+// boilerplate decodes a feed's stored boilerplate model (nil: none yet).
+// An unreadable one is logged and replaced by an empty model: the feed
+// relearns what it repeats, and nothing else is lost.
+func (a *Aggregator) boilerplate(state []byte, feedURL string) *dedupe.Boilerplate {
+	bp := dedupe.NewBoilerplate(a.opts.Dedupe)
+	if state == nil {
+		return bp
+	}
+	if err := bp.UnmarshalBinary(state); err != nil {
+		a.log.Warn("discarding unreadable boilerplate state", "feed_url", feedURL, "error", err)
+		return dedupe.NewBoilerplate(a.opts.Dedupe)
+	}
+	return bp
 }
 
 // sign fills p's signature from its analysed text.
