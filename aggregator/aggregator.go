@@ -2,6 +2,7 @@ package aggregator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -122,13 +123,40 @@ type Aggregator struct {
 	analyzers chan *dedupe.Analyzer
 
 	counters counters
+
+	// prepOnce runs Prepare once; prepDone is closed when it has, with
+	// prepErr its result.
+	prepOnce sync.Once
+	prepDone chan struct{}
+	prepErr  error
 }
 
-// New builds an Aggregator over db and loads the fingerprint index from the
-// stored signatures, first signing stored items again if this version
-// reads text differently from the one that signed them (resignStale), and
-// then linking the stored items that are alone if they were (linkAlone).
+// ErrPreparing is returned by the methods that fetch, store or unlink
+// items of an Aggregator built by Open whose Prepare has not finished:
+// they need the fingerprint index. The HTTP API answers it with 503 and
+// Retry-After.
+var ErrPreparing = errors.New("feedfold is preparing its fingerprint index (after an upgrade it signs stored items again first); try again shortly")
+
+// New builds an Aggregator over db and prepares it (Prepare): what a
+// command that polls or subscribes once needs.
 func New(ctx context.Context, db *store.DB, opts Options, log *slog.Logger) (*Aggregator, error) {
+	a, err := Open(db, opts, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Prepare(ctx); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Open builds an Aggregator over db without loading its fingerprint index:
+// until Prepare (or Run, which calls it) has finished, Poll, PollFeed,
+// Subscribe, Unsubscribe, UpdateFeed, SetCategoryScope and Purge return
+// ErrPreparing. serve opens this way so that reader apps are answered from
+// the first second, while the first start after an upgrade signs every
+// stored item again (a minute per 200,000 items) and a large index loads.
+func Open(db *store.DB, opts Options, log *slog.Logger) (*Aggregator, error) {
 	opts.setDefaults()
 	if err := opts.Dedupe.Validate(); err != nil {
 		return nil, fmt.Errorf("dedupe config: %w", err)
@@ -137,32 +165,66 @@ func New(ctx context.Context, db *store.DB, opts Options, log *slog.Logger) (*Ag
 		log = slog.New(slog.DiscardHandler)
 	}
 	a := &Aggregator{
-		db:      db,
-		fetcher: NewFetcher(opts.Fetch),
-		opts:    opts,
-		log:     log,
-		rnd:     rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed)),
+		db:       db,
+		fetcher:  NewFetcher(opts.Fetch),
+		opts:     opts,
+		log:      log,
+		rnd:      rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed)),
+		prepDone: make(chan struct{}),
 	}
 	a.analyzers = make(chan *dedupe.Analyzer, runtime.GOMAXPROCS(0))
 	for range cap(a.analyzers) {
 		a.analyzers <- new(dedupe.Analyzer)
 	}
+	return a, nil
+}
+
+// Prepare loads the fingerprint index from the stored signatures, first
+// signing stored items again if this version reads text differently from
+// the one that signed them (resignStale), and then linking the stored
+// items that are alone if they were (linkAlone). It runs once: later and
+// concurrent calls wait for and return the first call's result, so an
+// Aggregator whose preparation was cancelled stays unprepared (the next
+// start does the work again).
+func (a *Aggregator) Prepare(ctx context.Context) error {
+	a.prepOnce.Do(func() {
+		a.prepErr = a.prepareIndex(ctx)
+		close(a.prepDone)
+	})
+	return a.prepErr
+}
+
+// ready returns nil once Prepare has succeeded, ErrPreparing while it has
+// not finished, or the error it failed with.
+func (a *Aggregator) ready() error {
+	select {
+	case <-a.prepDone:
+		if a.prepErr != nil {
+			return fmt.Errorf("%w: %w", ErrPreparing, a.prepErr)
+		}
+		return nil
+	default:
+		return ErrPreparing
+	}
+}
+
+func (a *Aggregator) prepareIndex(ctx context.Context) error {
 	resigned, err := a.resignStale(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := a.loadIndex(ctx); err != nil {
-		return nil, err
+		return err
 	}
 	if resigned {
 		if err := a.linkAlone(ctx); err != nil {
-			return nil, err
+			return err
 		}
 		if err := a.recordReading(); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return a, nil
+	return nil
 }
 
 // loadIndex rebuilds the in-memory fingerprint index from the sigs bucket.

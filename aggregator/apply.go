@@ -181,18 +181,18 @@ func mergeFetched(cur, f store.Feed) store.Feed {
 // link places a stored item in its cluster: same-url match first, then
 // near-duplicates through the index. Every item is indexed (by the caller)
 // whatever its feed's setting, so turning deduplication on later finds it.
-func (a *Aggregator) link(tx *store.Tx, st *txState, it store.Item, sig dedupe.Signature) (bool, error) {
-	f, ok := st.feed(it.FeedID)
+func (a *Aggregator) link(tx *store.Tx, st *txState, m store.ItemMeta, url string, sig dedupe.Signature) (bool, error) {
+	f, ok := st.feed(m.FeedID)
 	if !ok {
 		return false, nil
 	}
 	var sameURL uint64
-	if prev, ok := tx.ItemIDByNormURL(it.NormURL); ok && prev != it.ID {
+	if prev, ok := tx.ItemIDByNormURL(m.NormURL); ok && prev != m.ID {
 		sameURL = prev
 	}
-	dec := dedupe.LinkItem(a.opts.Dedupe, a.index, st, it.ID, sig, st.memberOf(metaOf(it), f, sig), sameURL)
+	dec := dedupe.LinkItem(a.opts.Dedupe, a.index, st, m.ID, sig, st.memberOf(m, f, sig), sameURL)
 	if dec.Refused != "" {
-		a.log.Warn("duplicate refused", "item_url", it.URL, "feed_url", f.URL, "reason", dec.Refused)
+		a.log.Warn("duplicate refused", "item_url", url, "feed_url", f.URL, "reason", dec.Refused)
 	}
 	if len(dec.Links) == 0 {
 		return false, nil
@@ -208,7 +208,8 @@ func (a *Aggregator) linkIfAlone(tx *store.Tx, st *txState, id uint64) (bool, er
 	if tx.Root(id) != id || len(tx.Copies(id)) > 0 {
 		return false, nil
 	}
-	it, err := tx.Item(id)
+	// The record's head is all linking reads: no decompressing.
+	m, err := tx.ItemMeta(id)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}
@@ -219,7 +220,7 @@ func (a *Aggregator) linkIfAlone(tx *store.Tx, st *txState, id uint64) (bool, er
 	if !ok {
 		return false, nil
 	}
-	return a.link(tx, st, it, sig)
+	return a.link(tx, st, m, m.NormURL, sig)
 }
 
 func storeLinks(ls []dedupe.Link) []store.Link {
@@ -270,7 +271,7 @@ func (a *Aggregator) insert(tx *store.Tx, st *txState, p prepared, journal *[]in
 			}
 		}
 	}
-	linked, err := a.link(tx, st, it, p.sig)
+	linked, err := a.link(tx, st, metaOf(it), it.URL, p.sig)
 	if err != nil {
 		return false, err
 	}

@@ -25,6 +25,9 @@ type Stats struct {
 	FetchBounds  []float64
 	FetchBuckets []int64
 	FetchSeconds float64
+	// Prepared is whether the fingerprint index is ready (see Open): until
+	// then nothing is polled.
+	Prepared bool
 }
 
 func (c *counters) observeFetch(d time.Duration) {
@@ -53,6 +56,7 @@ func (a *Aggregator) Stats() Stats {
 		PollsFetched: c.fetched.Load(), PollsNotModified: c.notModified.Load(), PollsFailed: c.failed.Load(),
 		NewItems: c.newItems.Load(), DuplicatesLinked: c.linked.Load(),
 		FetchBounds: fetchBuckets[:], FetchSeconds: float64(c.latencySumMicros.Load()) / 1e6,
+		Prepared: a.ready() == nil,
 	}
 	for i := range c.latency {
 		st.FetchBuckets = append(st.FetchBuckets, c.latency[i].Load())

@@ -41,6 +41,9 @@ type Progress func(done, total int)
 // work (the database fails); feeds that fail are listed in the Summary and
 // recorded against each feed.
 func (a *Aggregator) Poll(ctx context.Context, all bool, progress Progress) (Summary, error) {
+	if err := a.ready(); err != nil {
+		return Summary{}, err
+	}
 	a.pollMu.Lock()
 	defer a.pollMu.Unlock()
 
@@ -66,6 +69,9 @@ func (a *Aggregator) Poll(ctx context.Context, all bool, progress Progress) (Sum
 
 // PollFeed fetches one feed now, whatever its schedule.
 func (a *Aggregator) PollFeed(ctx context.Context, feedID uint64) (Summary, error) {
+	if err := a.ready(); err != nil {
+		return Summary{}, err
+	}
 	a.pollMu.Lock()
 	defer a.pollMu.Unlock()
 	var f store.Feed

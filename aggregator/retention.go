@@ -14,6 +14,9 @@ import (
 // item, so an archive imported today is not purged today. It returns how
 // many items were deleted.
 func (a *Aggregator) Purge(ctx context.Context) (int, error) {
+	if err := a.ready(); err != nil {
+		return 0, err
+	}
 	a.indexMu.Lock()
 	defer a.indexMu.Unlock()
 	total := 0

@@ -12,8 +12,17 @@ import (
 // Run polls due feeds on a schedule until ctx is cancelled, then waits for
 // the poll in progress to commit what it has fetched and returns. The
 // schedule itself lives in the database (each feed's next poll time), so a
-// restart resumes where the last run stopped.
+// restart resumes where the last run stopped. An Aggregator from Open is
+// prepared first (Prepare); a shutdown during that returns nil, and the
+// next start prepares again.
 func (a *Aggregator) Run(ctx context.Context) error {
+	if err := a.Prepare(ctx); err != nil {
+		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			a.log.Info("stopped while preparing the fingerprint index; the next start prepares it again")
+			return nil
+		}
+		return err
+	}
 	s, err := gocron.NewScheduler(gocron.WithStopTimeout(30 * time.Second))
 	if err != nil {
 		return fmt.Errorf("scheduler: %w", err)

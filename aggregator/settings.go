@@ -45,6 +45,9 @@ func (a *Aggregator) UpdateFeed(ctx context.Context, feedURL string, ch FeedChan
 	if ch.Dedupe != nil && !ValidDedupe(*ch.Dedupe) {
 		return store.Feed{}, fmt.Errorf("dedupe setting %q: want on, off, original or never-original", *ch.Dedupe)
 	}
+	if err := a.ready(); err != nil {
+		return store.Feed{}, err
+	}
 	a.indexMu.Lock()
 	defer a.indexMu.Unlock()
 	var f store.Feed
@@ -85,6 +88,9 @@ func (a *Aggregator) UpdateFeed(ctx context.Context, feedURL string, ch FeedChan
 func (a *Aggregator) SetCategoryScope(ctx context.Context, category, scope string) error {
 	if !ValidScope(scope) {
 		return fmt.Errorf("dedupe scope %q: want all, category or off", scope)
+	}
+	if err := a.ready(); err != nil {
+		return err
 	}
 	a.indexMu.Lock()
 	defer a.indexMu.Unlock()

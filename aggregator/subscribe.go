@@ -41,6 +41,9 @@ const maxGuesses = 8
 // error wrapping store.ErrExists.
 func (a *Aggregator) Subscribe(ctx context.Context, rawURL, category string) (Subscription, error) {
 	var sub Subscription
+	if err := a.ready(); err != nil {
+		return sub, err
+	}
 	target, err := a.resolveFeedURL(ctx, rawURL, &sub)
 	if err != nil {
 		return sub, err
@@ -150,6 +153,9 @@ func (a *Aggregator) guessFeedURL(ctx context.Context, pageURL string) (string, 
 // Unsubscribe removes a feed, its items and their fingerprints, re-rooting
 // clusters its items led.
 func (a *Aggregator) Unsubscribe(ctx context.Context, feedID uint64) error {
+	if err := a.ready(); err != nil {
+		return err
+	}
 	a.indexMu.Lock()
 	defer a.indexMu.Unlock()
 	var removed []indexOp

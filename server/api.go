@@ -142,6 +142,9 @@ func (s *Server) addFeed(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, store.ErrExists):
 		writeError(w, http.StatusConflict, fmt.Errorf("already subscribed to %s", in.URL))
 		return
+	case errors.Is(err, aggregator.ErrPreparing):
+		writeError(w, http.StatusServiceUnavailable, err)
+		return
 	case err != nil:
 		// The feed could not be fetched or found: the request is what is wrong.
 		writeError(w, http.StatusUnprocessableEntity, err)

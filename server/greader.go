@@ -196,7 +196,11 @@ func (s *Server) grSubscriptionEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		http.Error(w, err.Error(), grStatus(err))
+		st := grStatus(err)
+		if st == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", retryPreparing)
+		}
+		http.Error(w, err.Error(), st)
 		return
 	}
 	fmt.Fprint(w, "OK")

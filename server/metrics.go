@@ -18,6 +18,11 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 	st := s.agg.Stats()
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 	p := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
+	ready := 0
+	if st.Prepared {
+		ready = 1
+	}
+	p("# HELP feedfold_ready 1 once the fingerprint index is loaded and polling runs; 0 while it is prepared (after an upgrade, stored items are signed again first).\n# TYPE feedfold_ready gauge\nfeedfold_ready %d\n", ready)
 	p("# HELP feedfold_feeds Subscribed feeds.\n# TYPE feedfold_feeds gauge\nfeedfold_feeds %d\n", feeds)
 	p("# HELP feedfold_items Stored items, copies included.\n# TYPE feedfold_items gauge\nfeedfold_items %d\n", items)
 	p("# HELP feedfold_duplicates Stored items linked as copies of another.\n# TYPE feedfold_duplicates gauge\nfeedfold_duplicates %d\n", copies)

@@ -186,8 +186,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // writeError answers {"error": "..."} with the status.
 func writeError(w http.ResponseWriter, status int, err error) {
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", retryPreparing)
+	}
 	writeJSON(w, status, map[string]string{"error": err.Error()})
 }
+
+// retryPreparing is the Retry-After (seconds) of a request that needs the
+// fingerprint index while the aggregator prepares it: loading takes
+// seconds, signing stored items again after an upgrade up to minutes.
+const retryPreparing = "30"
 
 // statusOf maps errors to HTTP statuses in one place.
 func statusOf(err error) int {
@@ -201,6 +209,8 @@ func statusOf(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, context.Canceled):
 		return 499
+	case errors.Is(err, aggregator.ErrPreparing):
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

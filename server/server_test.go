@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,6 +24,14 @@ const story = "Officials in the northern district said on Tuesday that the river
 // fixture: a feed server with an original story, a reprint of it and an
 // unrelated item; a real bbolt store; the API with credentials user/secret.
 func fixture(t *testing.T) (*httptest.Server, *store.DB, *httptest.Server) {
+	t.Helper()
+	api, db, fsrv, _ := fixtureWith(t, true)
+	return api, db, fsrv
+}
+
+// fixtureWith is fixture, with the aggregator prepared (aggregator.New)
+// or only opened (aggregator.Open, as serve starts it).
+func fixtureWith(t *testing.T, prepared bool) (*httptest.Server, *store.DB, *httptest.Server, *aggregator.Aggregator) {
 	t.Helper()
 	feeds := http.NewServeMux()
 	feeds.HandleFunc("/orig", func(w http.ResponseWriter, r *http.Request) {
@@ -55,9 +64,14 @@ func fixture(t *testing.T) (*httptest.Server, *store.DB, *httptest.Server) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	agg, err := aggregator.New(context.Background(), db, aggregator.Options{Fetch: aggregator.FetchOptions{AllowPrivateNetworks: true}}, nil)
+	agg, err := aggregator.Open(db, aggregator.Options{Fetch: aggregator.FetchOptions{AllowPrivateNetworks: true}}, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if prepared {
+		if err := agg.Prepare(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	log := slog.New(slog.DiscardHandler)
 	if os.Getenv("FEEDFOLD_TEST_LOG") != "" {
@@ -69,7 +83,7 @@ func fixture(t *testing.T) (*httptest.Server, *store.DB, *httptest.Server) {
 	}
 	api := httptest.NewServer(h)
 	t.Cleanup(api.Close)
-	return api, db, fsrv
+	return api, db, fsrv, agg
 }
 
 func call(t *testing.T, api *httptest.Server, method, path string, body string, auth bool) (int, []byte, http.Header) {
@@ -264,5 +278,45 @@ func TestOPMLAndMetrics(t *testing.T) {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("metrics lack %q:\n%s", want, body)
 		}
+	}
+}
+
+// TestAnswersWhilePreparing: while the aggregator prepares its index (serve
+// starts the API first; after an upgrade, preparing signs every stored
+// item again), reads are answered, and what needs the index gets 503 with
+// Retry-After and a reason, in the REST and the Google Reader API alike;
+// once prepared, the same requests succeed.
+func TestAnswersWhilePreparing(t *testing.T) {
+	api, _, fsrv, agg := fixtureWith(t, false)
+	sub := `{"url":"` + fsrv.URL + `/orig"}`
+	code, body, h := call(t, api, "POST", "/v1/feeds", sub, true)
+	if code != http.StatusServiceUnavailable || h.Get("Retry-After") == "" || !strings.Contains(string(body), "preparing") {
+		t.Errorf("subscribe while preparing: %d, Retry-After %q, %s; want 503 with Retry-After and a reason", code, h.Get("Retry-After"), body)
+	}
+	gr := grLogin(t, api)
+	_, tok := gr.do("GET", "/reader/api/0/token", nil)
+	if code, body := gr.do("POST", "/reader/api/0/subscription/edit", url.Values{"ac": {"subscribe"}, "s": {"feed/" + fsrv.URL + "/copy"}, "T": {tok}}); code != http.StatusServiceUnavailable {
+		t.Errorf("Google Reader subscribe while preparing: %d %s, want 503", code, body)
+	}
+	if code, body := gr.do("GET", "/reader/api/0/subscription/list?output=json", nil); code != http.StatusOK {
+		t.Errorf("Google Reader subscription list while preparing: %d %s, want 200", code, body)
+	}
+	for _, path := range []string{"/v1/feeds", "/v1/items"} {
+		if code, body, _ := call(t, api, "GET", path, "", true); code != http.StatusOK {
+			t.Errorf("GET %s while preparing: %d %s, want 200", path, code, body)
+		}
+	}
+	if _, body, _ := call(t, api, "GET", "/metrics", "", true); !strings.Contains(string(body), "feedfold_ready 0") {
+		t.Errorf("metrics while preparing lack feedfold_ready 0:\n%s", body)
+	}
+
+	if err := agg.Prepare(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if code, body, _ := call(t, api, "POST", "/v1/feeds", sub, true); code != http.StatusCreated {
+		t.Errorf("subscribe once prepared: %d %s, want 201", code, body)
+	}
+	if _, body, _ := call(t, api, "GET", "/metrics", "", true); !strings.Contains(string(body), "feedfold_ready 1") {
+		t.Errorf("metrics once prepared lack feedfold_ready 1:\n%s", body)
 	}
 }

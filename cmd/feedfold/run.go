@@ -216,14 +216,27 @@ func (a *app) aggregatorOptions() aggregator.Options {
 	return o
 }
 
-// withAggregator opens the database for writing and builds an aggregator.
+// withAggregator opens the database for writing and builds a prepared
+// aggregator (aggregator.New).
 func (a *app) withAggregator(ctx context.Context, fn func(*store.DB, *aggregator.Aggregator) error) error {
+	return a.withOpenAggregator(func(db *store.DB, agg *aggregator.Aggregator) error {
+		if err := agg.Prepare(ctx); err != nil {
+			return err
+		}
+		return fn(db, agg)
+	})
+}
+
+// withOpenAggregator opens the database for writing and builds an
+// aggregator that fn must prepare (aggregator.Open): serve answers reader
+// apps while it prepares.
+func (a *app) withOpenAggregator(fn func(*store.DB, *aggregator.Aggregator) error) error {
 	db, err := a.openDB()
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	agg, err := aggregator.New(ctx, db, a.aggregatorOptions(), a.log)
+	agg, err := aggregator.Open(db, a.aggregatorOptions(), a.log)
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,10 @@ func serveCmd() command {
 				if len(args) != 0 {
 					return fmt.Errorf("%w: serve takes no arguments", errUsage)
 				}
-				return a.withAggregator(ctx, func(db *store.DB, agg *aggregator.Aggregator) error {
+				// The API answers from the start; the aggregator prepares its
+				// index in Run (after an upgrade, signing stored items again
+				// first), and what needs the index answers 503 until then.
+				return a.withOpenAggregator(func(db *store.DB, agg *aggregator.Aggregator) error {
 					a.log.Info("feedfold serving", "db", a.cfg.DB, "listen", a.cfg.Listen)
 					srv, handler, err := server.New(db, agg, server.Options{User: a.cfg.User, Password: a.cfg.Password}, a.log)
 					if err != nil {
