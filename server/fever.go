@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"crypto/md5"
 	"crypto/subtle"
 	"encoding/hex"
@@ -84,7 +85,7 @@ func (s *Server) fever(w http.ResponseWriter, r *http.Request) {
 		}
 		if has("unread_item_ids") || has("saved_item_ids") {
 			var unread, saved []string
-			tx.Items(store.ItemQuery{}, func(it store.Item) bool {
+			tx.ItemMetas(store.ItemQuery{}, func(it store.ItemMeta) bool {
 				f := tx.ItemFlags(user, it.ID)
 				if f&store.Read == 0 {
 					unread = append(unread, strconv.FormatUint(it.ID, 10))
@@ -149,11 +150,12 @@ func (s *Server) feverItems(tx *store.Tx, fc *feedCache, q map[string][]string) 
 		}
 		return ""
 	}
-	var all []store.Item
-	tx.Items(store.ItemQuery{}, func(it store.Item) bool { all = append(all, it); return true })
+	// Every canonical item's id, but the text of at most 50.
+	var all []store.ItemMeta
+	tx.ItemMetas(store.ItemQuery{}, func(it store.ItemMeta) bool { all = append(all, it); return true })
 	total := len(all)
-	slices.SortFunc(all, func(a, b store.Item) int { return int(int64(a.ID) - int64(b.ID)) })
-	var pick []store.Item
+	slices.SortFunc(all, func(a, b store.ItemMeta) int { return cmp.Compare(a.ID, b.ID) })
+	var pick []store.ItemMeta
 	switch {
 	case get("with_ids") != "":
 		want := map[uint64]bool{}
@@ -183,7 +185,11 @@ func (s *Server) feverItems(tx *store.Tx, fc *feedCache, q map[string][]string) 
 		}
 	}
 	out := []map[string]any{}
-	for _, it := range pick {
+	for _, m := range pick {
+		it, err := tx.Item(m.ID)
+		if err != nil {
+			continue
+		}
 		flags := tx.ItemFlags(user, it.ID)
 		out = append(out, map[string]any{
 			"id": it.ID, "feed_id": it.FeedID, "title": aggregator.DisplayTitle(it), "author": it.Author,
@@ -250,7 +256,7 @@ func (s *Server) feverMark(r *http.Request) error {
 				}
 			}
 			var ids []uint64
-			tx.Items(store.ItemQuery{}, func(it store.Item) bool {
+			tx.ItemMetas(store.ItemQuery{}, func(it store.ItemMeta) bool {
 				if match[it.FeedID] && it.Published.Before(before) {
 					ids = append(ids, it.ID)
 				}

@@ -246,7 +246,7 @@ func (s *Server) grUnreadCount(w http.ResponseWriter, r *http.Request) {
 		Newest string `json:"newestItemTimestampUsec"`
 	}
 	counts := map[string]*count{}
-	add := func(id string, it store.Item) {
+	add := func(id string, it store.ItemMeta) {
 		c := counts[id]
 		if c == nil {
 			c = &count{ID: id, Newest: "0"}
@@ -259,7 +259,7 @@ func (s *Server) grUnreadCount(w http.ResponseWriter, r *http.Request) {
 	}
 	s.db.View(func(tx *store.Tx) error {
 		fc := &feedCache{tx: tx, feeds: map[uint64]store.Feed{}}
-		return tx.Items(store.ItemQuery{}, func(it store.Item) bool {
+		return tx.ItemMetas(store.ItemQuery{}, func(it store.ItemMeta) bool {
 			if tx.ItemFlags(user, it.ID)&store.Read != 0 {
 				return true
 			}
@@ -363,12 +363,13 @@ func inStream(stream string, f store.Feed, flags store.Flags) bool {
 	return false
 }
 
-// selectItems returns the page of canonical items of a stream and the
+// selectItems returns the page of canonical items of a stream (their
+// metadata: the caller reads the text of those it shows) and the
 // continuation for the next page ("" on the last).
-func (s *Server) selectItems(tx *store.Tx, fc *feedCache, p streamParams) ([]store.Item, string) {
-	var all []store.Item
+func (s *Server) selectItems(tx *store.Tx, fc *feedCache, p streamParams) ([]store.ItemMeta, string) {
+	var all []store.ItemMeta
 	limit := p.cont + p.n + 1
-	tx.Items(store.ItemQuery{}, func(it store.Item) bool {
+	tx.ItemMetas(store.ItemQuery{}, func(it store.ItemMeta) bool {
 		if !p.olderThan.IsZero() && !it.Published.Before(p.olderThan) {
 			return true
 		}
@@ -529,8 +530,10 @@ func (s *Server) grStreamContents(w http.ResponseWriter, r *http.Request) {
 	s.db.View(func(tx *store.Tx) error {
 		fc := &feedCache{tx: tx, feeds: map[uint64]store.Feed{}}
 		page, next := s.selectItems(tx, fc, p)
-		for _, it := range page {
-			items = append(items, s.grItemOf(tx, fc, it))
+		for _, m := range page {
+			if it, err := tx.Item(m.ID); err == nil {
+				items = append(items, s.grItemOf(tx, fc, it))
+			}
 		}
 		if next != "" {
 			out["continuation"] = next
@@ -677,7 +680,7 @@ func (s *Server) grMarkAllRead(w http.ResponseWriter, r *http.Request) {
 	err = s.db.Update(func(tx *store.Tx) error {
 		fc := &feedCache{tx: tx, feeds: map[uint64]store.Feed{}}
 		var ids []uint64
-		tx.Items(store.ItemQuery{}, func(it store.Item) bool {
+		tx.ItemMetas(store.ItemQuery{}, func(it store.ItemMeta) bool {
 			if (before.IsZero() || it.Published.Before(before)) && inStream(p.stream, fc.get(it.FeedID), tx.ItemFlags(user, it.ID)) {
 				ids = append(ids, it.ID)
 			}

@@ -85,7 +85,11 @@ func (s *Server) grAtom(w http.ResponseWriter, r *http.Request) {
 		if f, err := tx.FeedByURL(stream[min(len(stream), len(feedPrefix)):]); err == nil {
 			doc.Title = titleOr(f)
 		}
-		for _, it := range page {
+		for _, m := range page {
+			it, err := tx.Item(m.ID)
+			if err != nil {
+				continue
+			}
 			f := fc.get(it.FeedID)
 			flags := tx.ItemFlags(user, it.ID)
 			cats := []grAtomCategory{{Term: stateReading, Scheme: "http://www.google.com/reader/", Label: "reading-list"}}

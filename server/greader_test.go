@@ -14,12 +14,12 @@ import (
 )
 
 type grClient struct {
-	t    *testing.T
+	t    testing.TB
 	api  *httptest.Server
 	auth string
 }
 
-func grLogin(t *testing.T, api *httptest.Server) *grClient {
+func grLogin(t testing.TB, api *httptest.Server) *grClient {
 	t.Helper()
 	resp, err := http.PostForm(api.URL+"/accounts/ClientLogin", url.Values{"Email": {"user"}, "Passwd": {"secret"}})
 	if err != nil {

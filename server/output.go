@@ -55,10 +55,16 @@ func Document(db *store.DB, san *bluemonday.Policy, format string, category *str
 	)
 	err := db.View(func(tx *store.Tx) error {
 		fc := &feedCache{tx: tx, feeds: map[uint64]store.Feed{}}
-		return tx.Items(store.ItemQuery{}, func(it store.Item) bool {
-			f := fc.get(it.FeedID)
+		var itemErr error
+		walkErr := tx.ItemMetas(store.ItemQuery{}, func(m store.ItemMeta) bool {
+			f := fc.get(m.FeedID)
 			if category != nil && f.Category != *category {
 				return true
+			}
+			it, err := tx.Item(m.ID)
+			if err != nil {
+				itemErr = err
+				return false
 			}
 			content := it.Content
 			if content == "" {
@@ -85,6 +91,7 @@ func Document(db *store.DB, san *bluemonday.Policy, format string, category *str
 			entries = append(entries, e)
 			return len(entries) < n
 		})
+		return errors.Join(walkErr, itemErr)
 	})
 	if err != nil {
 		return nil, newest, err

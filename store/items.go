@@ -378,6 +378,35 @@ type ItemQuery struct {
 // Items calls fn for each matching item, newest published first, until fn
 // returns false or Limit items were visited.
 func (t *Tx) Items(q ItemQuery, fn func(Item) bool) error {
+	return t.walkItems(q, func(id uint64) (bool, error) {
+		it, err := t.Item(id)
+		if err != nil {
+			return false, err
+		}
+		return fn(it), nil
+	})
+}
+
+// ItemMetas is Items without the items' text: it reads only the head of
+// each record (see ItemMeta), not the compressed group its text is in.
+// What filters a long listing by feed, time or read state (unread
+// counts, a page of unread items among thousands read) reads this, and
+// the text only of what it keeps: decoding every item cost 1.8 s per
+// 50,000 items a request.
+func (t *Tx) ItemMetas(q ItemQuery, fn func(ItemMeta) bool) error {
+	return t.walkItems(q, func(id uint64) (bool, error) {
+		m, err := t.ItemMeta(id)
+		if err != nil {
+			return false, err
+		}
+		return fn(m), nil
+	})
+}
+
+// walkItems calls visit with the id of each item q matches, newest
+// published first, until visit returns false or an error, or Limit items
+// were visited.
+func (t *Tx) walkItems(q ItemQuery, visit func(id uint64) (bool, error)) error {
 	var (
 		c      = t.b(bucketItemTime).Cursor()
 		prefix []byte
@@ -416,12 +445,12 @@ func (t *Tx) Items(q ItemQuery, fn func(Item) bool) error {
 		if !q.All && links.Get(u64(id)) != nil {
 			continue
 		}
-		it, err := t.Item(id)
+		more, err := visit(id)
 		if err != nil {
 			return err
 		}
 		n++
-		if !fn(it) || (q.Limit > 0 && n >= q.Limit) {
+		if !more || (q.Limit > 0 && n >= q.Limit) {
 			return nil
 		}
 	}

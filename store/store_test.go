@@ -135,30 +135,53 @@ func TestItemsNewestFirstAndCanonicalOnly(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	var got []uint64
-	db.View(func(tx *Tx) error {
-		return tx.Items(ItemQuery{}, func(it Item) bool { got = append(got, it.ID); return true })
-	})
+	got := listed(t, db, ItemQuery{})
 	want := []uint64{a[2], a[1], b[0], a[0]}
 	if !equalIDs(got, want) {
 		t.Errorf("canonical newest first = %v, want %v", got, want)
 	}
-	got = nil
-	db.View(func(tx *Tx) error {
-		return tx.Items(ItemQuery{Feed: 1, Limit: 2}, func(it Item) bool { got = append(got, it.ID); return true })
-	})
-	if !equalIDs(got, []uint64{a[2], a[1]}) {
+	if got := listed(t, db, ItemQuery{Feed: 1, Limit: 2}); !equalIDs(got, []uint64{a[2], a[1]}) {
 		t.Errorf("feed 1 limit 2 = %v", got)
 	}
 	// Cursor: items strictly older than a[1].
-	got = nil
-	db.View(func(tx *Tx) error {
-		it, _ := tx.Item(a[1])
-		return tx.Items(ItemQuery{Before: it.Published, BeforeID: it.ID}, func(it Item) bool { got = append(got, it.ID); return true })
-	})
-	if !equalIDs(got, []uint64{b[0], a[0]}) {
+	var before Item
+	db.View(func(tx *Tx) (err error) { before, err = tx.Item(a[1]); return err })
+	if got := listed(t, db, ItemQuery{Before: before.Published, BeforeID: before.ID}); !equalIDs(got, []uint64{b[0], a[0]}) {
 		t.Errorf("before a[1] = %v", got)
 	}
+	if got := listed(t, db, ItemQuery{All: true}); !equalIDs(got, []uint64{a[2], b[1], a[1], b[0], a[0]}) {
+		t.Errorf("all, copies too = %v", got)
+	}
+}
+
+// listed returns the ids Items lists for q, after checking that
+// ItemMetas lists the same items in the same order with the same
+// metadata (what the API filters long listings with).
+func listed(t *testing.T, db *DB, q ItemQuery) []uint64 {
+	t.Helper()
+	var items []Item
+	var metas []ItemMeta
+	db.View(func(tx *Tx) error {
+		if err := tx.Items(q, func(it Item) bool { items = append(items, it); return true }); err != nil {
+			t.Fatal(err)
+		}
+		return tx.ItemMetas(q, func(m ItemMeta) bool { metas = append(metas, m); return true })
+	})
+	var ids []uint64
+	for i, it := range items {
+		ids = append(ids, it.ID)
+		if i >= len(metas) {
+			t.Fatalf("ItemMetas(%+v) lists %d items, Items %d", q, len(metas), len(items))
+		}
+		m := metas[i]
+		if m.ID != it.ID || m.FeedID != it.FeedID || !m.Published.Equal(it.Published) || !m.FirstSeen.Equal(it.FirstSeen) || m.NormURL != it.NormURL {
+			t.Errorf("ItemMetas(%+v)[%d] = %+v, want the metadata of item %d", q, i, m, it.ID)
+		}
+	}
+	if len(metas) != len(items) {
+		t.Errorf("ItemMetas(%+v) lists %d items, Items %d", q, len(metas), len(items))
+	}
+	return ids
 }
 
 func TestReRootKeepsStateAndDeleteReroots(t *testing.T) {
