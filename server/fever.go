@@ -1,7 +1,6 @@
 package server
 
 import (
-	"cmp"
 	"crypto/md5"
 	"crypto/subtle"
 	"encoding/hex"
@@ -150,43 +149,29 @@ func (s *Server) feverItems(tx *store.Tx, fc *feedCache, q map[string][]string) 
 		}
 		return ""
 	}
-	// Every canonical item's id, but the text of at most 50.
-	var all []store.ItemMeta
-	tx.ItemMetas(store.ItemQuery{}, func(it store.ItemMeta) bool { all = append(all, it); return true })
-	total := len(all)
-	slices.SortFunc(all, func(a, b store.ItemMeta) int { return cmp.Compare(a.ID, b.ID) })
-	var pick []store.ItemMeta
+	// Ids are arrival order: a page is a seek in the items by id, and only
+	// its items are read.
+	total := tx.CountCanonical()
+	var pick []uint64
+	take := func(id uint64) bool { pick = append(pick, id); return len(pick) < 50 }
 	switch {
 	case get("with_ids") != "":
-		want := map[uint64]bool{}
 		for _, v := range strings.Split(get("with_ids"), ",") {
-			if id, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64); err == nil && len(want) < 50 {
-				want[id] = true
+			if id, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64); err == nil && len(pick) < 50 && !slices.Contains(pick, id) && tx.IsCanonical(id) {
+				pick = append(pick, id)
 			}
 		}
-		for _, it := range all {
-			if want[it.ID] {
-				pick = append(pick, it)
-			}
-		}
+		slices.Sort(pick)
 	case get("max_id") != "":
 		max, _ := strconv.ParseUint(get("max_id"), 10, 64)
-		for i := len(all) - 1; i >= 0 && len(pick) < 50; i-- {
-			if all[i].ID < max {
-				pick = append(pick, all[i])
-			}
-		}
+		tx.CanonicalIDs(0, max, true, take)
 	default:
 		since, _ := strconv.ParseUint(get("since_id"), 10, 64)
-		for _, it := range all {
-			if it.ID > since && len(pick) < 50 {
-				pick = append(pick, it)
-			}
-		}
+		tx.CanonicalIDs(since, 0, false, take)
 	}
 	out := []map[string]any{}
-	for _, m := range pick {
-		it, err := tx.Item(m.ID)
+	for _, id := range pick {
+		it, err := tx.Item(id)
 		if err != nil {
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -56,6 +57,35 @@ func TestFeverAPI(t *testing.T) {
 				t.Errorf("fever item lacks the copies footer")
 			}
 		}
+	}
+	if m["total_items"].(float64) != 2 {
+		t.Errorf("total_items = %v, want the 2 canonical items", m["total_items"])
+	}
+	// Paging by id both ways, and by ids: copies are never items of their own.
+	var copyID uint64
+	db.View(func(tx *store.Tx) error {
+		if cs := tx.Copies(floodID); len(cs) == 1 {
+			copyID = cs[0].Copy
+		}
+		return nil
+	})
+	ids := func(m map[string]any) (out []uint64) {
+		for _, it := range m["items"].([]any) {
+			out = append(out, uint64(it.(map[string]any)["id"].(float64)))
+		}
+		return out
+	}
+	if got := ids(fever("items&max_id=1000", key)); len(got) != 2 || got[0] < got[1] || slices.Contains(got, copyID) {
+		t.Errorf("items below max_id: %v, want the 2 canonical items, newest id first", got)
+	}
+	if got := ids(fever(fmt.Sprintf("items&max_id=%d", floodID), key)); slices.Contains(got, floodID) || slices.Contains(got, copyID) {
+		t.Errorf("items below max_id %d: %v lists the item itself or a copy", floodID, got)
+	}
+	if got := ids(fever(fmt.Sprintf("items&since_id=%d", floodID), key)); slices.Contains(got, floodID) || slices.Contains(got, copyID) {
+		t.Errorf("items since %d: %v lists the item itself or a copy", floodID, got)
+	}
+	if got := ids(fever(fmt.Sprintf("items&with_ids=%d,%d,%d", copyID, floodID, floodID), key)); len(got) != 1 || got[0] != floodID {
+		t.Errorf("items with_ids copy and original: %v, want the original once", got)
 	}
 	if m := fever("unread_item_ids", key); strings.Count(m["unread_item_ids"].(string), ",") != 1 {
 		t.Errorf("unread ids: %v", m["unread_item_ids"])

@@ -20,9 +20,10 @@ import (
 // sync against a database of 20,000 items (100 feeds × 200, stored as
 // polling stores them: each feed's bodies compressed together), nine in
 // ten read and one in a hundred starred: the unread counts, the Fever
-// unread ids and a page of items, a page of unread items, the starred
-// items. Each of them walks every canonical item's metadata; only the
-// items a response shows are decompressed.
+// unread ids and pages of items by id, a page of unread items, the
+// starred items. Counts and filters walk every canonical item's metadata;
+// Fever's pages seek by id; only the items a response shows are
+// decompressed.
 func BenchmarkReaderSync(b *testing.B) {
 	const feeds, perFeed = 100, 200
 	db, err := store.Open(filepath.Join(b.TempDir(), "sync.db"), store.Options{NoSync: true})
@@ -94,6 +95,8 @@ func BenchmarkReaderSync(b *testing.B) {
 		{"greader-starred-ids", "GET", "/reader/api/0/stream/items/ids?s=user/-/state/com.google/starred&n=1000", nil},
 		{"fever-unread-ids", "POST", "/fever/?api&unread_item_ids", fever},
 		{"fever-items", "POST", "/fever/?api&items", fever},
+		{"fever-items-since", "POST", "/fever/?api&items&since_id=10000", fever},
+		{"fever-items-max", "POST", "/fever/?api&items&max_id=15000", fever},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // InsertItem stores a new item, assigning it.ID, and indexes it by feed
@@ -402,6 +404,58 @@ func (t *Tx) ItemMetas(q ItemQuery, fn func(ItemMeta) bool) error {
 		return fn(m), nil
 	})
 }
+
+// CanonicalIDs calls fn with the id of each canonical item in id
+// (arrival) order until fn returns false: ascending from the first id
+// above after, or, with desc, descending from the first id below before.
+// It seeks instead of walking every item, so a client paging through
+// items by id (Fever's since_id and max_id) costs a page, not the whole
+// database, per request.
+func (t *Tx) CanonicalIDs(after, before uint64, desc bool, fn func(id uint64) bool) {
+	c := t.b(bucketItems).Cursor()
+	links := t.b(bucketLinks)
+	var k []byte
+	if desc {
+		if k, _ = c.Seek(u64(before)); k == nil {
+			k, _ = c.Last()
+		} else {
+			k, _ = c.Prev()
+		}
+	} else {
+		k, _ = c.Seek(u64(after + 1))
+	}
+	for ; k != nil; k = step(c, desc) {
+		id := getU64(k)
+		if desc && id >= before || !desc && id <= after {
+			continue
+		}
+		if links.Get(k) != nil {
+			continue
+		}
+		if !fn(id) {
+			return
+		}
+	}
+}
+
+func step(c *bolt.Cursor, desc bool) []byte {
+	if desc {
+		k, _ := c.Prev()
+		return k
+	}
+	k, _ := c.Next()
+	return k
+}
+
+// IsCanonical reports whether the item id is stored and no copy of
+// another.
+func (t *Tx) IsCanonical(id uint64) bool {
+	return t.b(bucketItems).Get(u64(id)) != nil && t.b(bucketLinks).Get(u64(id)) == nil
+}
+
+// CountCanonical returns how many stored items are canonical: every item
+// but the copies.
+func (t *Tx) CountCanonical() int { return t.b(bucketItemTime).Stats().KeyN - t.CountLinks() }
 
 // walkItems calls visit with the id of each item q matches, newest
 // published first, until visit returns false or an error, or Limit items

@@ -667,3 +667,53 @@ func TestItemRecordHead(t *testing.T) {
 		return nil
 	})
 }
+
+// TestCanonicalIDsPageByArrival: Fever clients page through items by id
+// (since_id upwards, max_id downwards); copies are never listed, and the
+// count of canonical items leaves them out.
+func TestCanonicalIDsPageByArrival(t *testing.T) {
+	db := openTest(t)
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	ids := addItems(t, db, 1, 6, base) // ids[3] becomes a copy of ids[0]
+	if err := db.Update(func(tx *Tx) error {
+		return tx.SetCluster(ids[0], []Link{{Copy: ids[3], Original: ids[0], Reason: "simhash"}})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	page := func(after, before uint64, desc bool, n int) []uint64 {
+		var got []uint64
+		db.View(func(tx *Tx) error {
+			tx.CanonicalIDs(after, before, desc, func(id uint64) bool { got = append(got, id); return len(got) < n })
+			return nil
+		})
+		return got
+	}
+	for _, c := range []struct {
+		name          string
+		after, before uint64
+		desc          bool
+		n             int
+		want          []uint64
+	}{
+		{"from the start", 0, 0, false, 10, []uint64{ids[0], ids[1], ids[2], ids[4], ids[5]}},
+		{"since an id, two at a time", ids[1], 0, false, 2, []uint64{ids[2], ids[4]}},
+		{"since the last", ids[5], 0, false, 10, nil},
+		{"below an id, downwards", 0, ids[5], true, 10, []uint64{ids[4], ids[2], ids[1], ids[0]}},
+		{"below a copy's id", 0, ids[3], true, 2, []uint64{ids[2], ids[1]}},
+		{"below an id past the last", 0, ids[5] + 100, true, 1, []uint64{ids[5]}},
+		{"below the first", 0, ids[0], true, 10, nil},
+	} {
+		if got := page(c.after, c.before, c.desc, c.n); !equalIDs(got, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	db.View(func(tx *Tx) error {
+		if n := tx.CountCanonical(); n != 5 {
+			t.Errorf("CountCanonical = %d, want 5", n)
+		}
+		if tx.IsCanonical(ids[3]) || !tx.IsCanonical(ids[2]) || tx.IsCanonical(ids[5]+1) {
+			t.Error("IsCanonical: want copies and missing items not canonical, others canonical")
+		}
+		return nil
+	})
+}
