@@ -85,16 +85,18 @@ func TestNoMergeAcrossContradictingFigures(t *testing.T) {
 // working memory in a long-lived Analyzer; ordinary items keep theirs.
 func TestAnalyzerDropsHugeScratchOnReset(t *testing.T) {
 	var a Analyzer
-	a.Analyze(Doc{Title: "t", HTML: paras(mergeParas...)})
+	for range 3 { // a feed of ordinary items
+		a.Analyze(Doc{Title: "t", HTML: paras(mergeParas...)})
+	}
 	a.Reset()
-	if cap(a.sc.buf) == 0 || cap(a.words.buf) == 0 {
-		t.Fatal("an ordinary item's scratch was not kept for reuse")
+	if cap(a.sc.buf) == 0 || a.words.bytes() == 0 || a.hashes.bytes() == 0 {
+		t.Fatal("an ordinary feed's scratch was not kept for reuse")
 	}
 	huge := strings.Repeat(paras(mergeParas...), 3000) // ~2.3 MB of text
 	a.Analyze(Doc{Title: "t", HTML: huge})
 	a.Reset()
-	if cap(a.sc.buf) > 1<<20 || cap(a.ex.text) > 1<<20 || cap(a.words.buf) > maxKeptSlab || cap(a.hashes.buf) > maxKeptSlab {
-		t.Errorf("huge item's memory kept: buf %d, text %d, words %d, hashes %d", cap(a.sc.buf), cap(a.ex.text), cap(a.words.buf), cap(a.hashes.buf))
+	if cap(a.sc.buf) > 1<<20 || cap(a.ex.text) > 1<<20 || a.words.bytes() > maxKeptSlabBytes || a.hashes.bytes() > maxKeptSlabBytes || a.segs.bytes() > maxKeptSlabBytes {
+		t.Errorf("huge item's memory kept: buf %d, text %d, bytes of words %d, hashes %d, segments %d", cap(a.sc.buf), cap(a.ex.text), a.words.bytes(), a.hashes.bytes(), a.segs.bytes())
 	}
 }
 
