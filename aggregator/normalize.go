@@ -200,9 +200,16 @@ func normalizeItem(gi *gofeed.Item, feedURL string, now time.Time) store.Item {
 		}
 		it.Enclosures = append(it.Enclosures, enc)
 	}
-	it.Published = sanitizeTime(gi.PublishedParsed, now)
-	it.Updated = sanitizeTime(gi.UpdatedParsed, now)
-	if gi.PublishedParsed == nil || it.Published.IsZero() {
+	published, updated := gi.PublishedParsed, gi.UpdatedParsed
+	if published == nil {
+		published = parsedLoosely(gi.Published)
+	}
+	if updated == nil {
+		updated = parsedLoosely(gi.Updated)
+	}
+	it.Published = sanitizeTime(published, now)
+	it.Updated = sanitizeTime(updated, now)
+	if published == nil || it.Published.IsZero() {
 		it.Published = it.Updated
 	}
 	if it.Published.IsZero() {
@@ -254,6 +261,18 @@ func legacyContentHash(it store.Item) uint64 {
 		h.Write([]byte(s))
 	}
 	return h.Sum64()
+}
+
+// parsedLoosely is looseDate for a date gofeed could not read, nil when
+// there is none or it cannot be read either.
+func parsedLoosely(s string) *time.Time {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	if t, ok := looseDate(s); ok {
+		return &t
+	}
+	return nil
 }
 
 // sanitizeTime returns t in UTC, or zero when missing or before 1970, and
