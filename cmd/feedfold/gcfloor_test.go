@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"runtime"
 	"runtime/debug"
 	"testing"
@@ -40,7 +41,7 @@ func TestGCPercentFor(t *testing.T) {
 // after stop it is left alone.
 func TestTuneGCFollowsCollections(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent))
-	stop := tuneGC()
+	stop := tuneGC(false)
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		runtime.GC()
@@ -60,5 +61,39 @@ func TestTuneGCFollowsCollections(t *testing.T) {
 	time.Sleep(20 * time.Millisecond)
 	if p := debug.SetGCPercent(gcPercent); p != gcPercent {
 		t.Errorf("GOGC %d after stop, want it left at %d", p, gcPercent)
+	}
+}
+
+// TestMemLimitFor: the soft memory limit is the floor while the live heap
+// is small and twice the live heap beyond, so a large live heap (a big
+// index) is never squeezed by it.
+func TestMemLimitFor(t *testing.T) {
+	for _, c := range []struct {
+		live uint64
+		want int64
+	}{
+		{0, memLimitFloor},
+		{10 << 20, memLimitFloor},
+		{memLimitFloor / 2, memLimitFloor},
+		{20 << 20, 40 << 20},
+		{60<<20 + 1, 121 << 20},
+	} {
+		if got := memLimitFor(c.live); got != c.want {
+			t.Errorf("memLimitFor(%d) = %d, want %d", c.live, got, c.want)
+		}
+	}
+}
+
+// TestTuneGCSetsMemoryLimit: with limitMemory, tuning sets the soft
+// memory limit for this test's small live heap: the floor.
+func TestTuneGCSetsMemoryLimit(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	debug.SetMemoryLimit(math.MaxInt64)
+	stop := tuneGC(true)
+	defer stop()
+	runtime.GC()
+	if got := debug.SetMemoryLimit(-1); got != memLimitFloor {
+		t.Errorf("memory limit %d while tuning a small heap, want %d", got, int64(memLimitFloor))
 	}
 }

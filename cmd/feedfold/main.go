@@ -17,15 +17,17 @@ import (
 // short-lived garbage, so collecting at 1.5× the live heap instead of Go's
 // 2× cuts a third of the private memory of a large poll (35 → 25 MiB at
 // 1000 feeds). Below the floor, collecting that often only costs CPU, so
-// the goal stays at the floor there. A GOGC in the environment still wins
-// and turns both off.
+// the goal stays at the floor there, and a soft memory limit of twice the
+// live heap makes the runtime hand freed memory back (memLimitFor). A
+// GOGC in the environment still wins and turns all three off; a
+// GOMEMLIMIT replaces the limit.
 const gcPercent = 50
 
 func main() {
 	stopTuning := func() {}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
-		stopTuning = tuneGC()
+		stopTuning = tuneGC(os.Getenv("GOMEMLIMIT") == "")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Environ(), os.Stdin, os.Stdout, os.Stderr)
