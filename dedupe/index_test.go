@@ -308,3 +308,64 @@ func TestCharacterKeysOfUntitledItems(t *testing.T) {
 		t.Errorf("an untitled item has %d index keys, a titled one %d: want the same", n, len(indexKeys(titled)))
 	}
 }
+
+// TestCrowdedFingerprintNominatesNewest: when hundreds of items share a
+// body fingerprint (a feed repeating one description on every item), a
+// lookup nominates only the newest maxFingerprintMatches of them, whether
+// they are pending, built into the tables or both; a few sharing it are
+// all nominated.
+func TestCrowdedFingerprintNominatesNewest(t *testing.T) {
+	const body = 0x0123_4567_89ab_cdef
+	r := rand.New(rand.NewPCG(5, 6))
+	sig := func() Signature {
+		return Signature{SimHash: body, Lead: r.Uint64(), TitleHash: r.Uint64() | 1, Words: 30}
+	}
+	query := func(x *Index) []uint64 { return x.Candidates(sig(), nil) }
+	want := func(last uint64) (ids []uint64) {
+		for id := last - maxFingerprintMatches + 1; id <= last; id++ {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	x := NewIndex(DefaultConfig())
+	for id := uint64(1); id <= 20; id++ {
+		x.Add(id, sig())
+	}
+	if got := query(x); len(got) != 20 {
+		t.Errorf("20 items sharing a fingerprint: %d nominated, want all 20", len(got))
+	}
+	for id := uint64(21); id <= 500; id++ {
+		x.Add(id, sig())
+	}
+	if got := query(x); !slices.Equal(got, want(500)) {
+		t.Errorf("500 pending items sharing a fingerprint: nominated %d (%v…), want the newest %d", len(got), got[:min(len(got), 3)], maxFingerprintMatches)
+	}
+	x.Rebuild()
+	if got := query(x); !slices.Equal(got, want(500)) {
+		t.Errorf("500 built items: nominated %d, want the newest %d", len(got), maxFingerprintMatches)
+	}
+	for id := uint64(501); id <= 530; id++ { // some pending beside the built
+		x.Add(id, sig())
+	}
+	if got := query(x); !slices.Equal(got, want(530)) {
+		t.Errorf("built and pending items: nominated %v, want the newest %d", got, maxFingerprintMatches)
+	}
+}
+
+// TestNewestPicksLargestIDs: newest moves the k largest ids to the front,
+// as sorting would find them.
+func TestNewestPicksLargestIDs(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{0, 1, 3, 4, 5, 100} {
+		m := make([]uint64, n)
+		for i := range m {
+			m[i] = r.Uint64N(50) // repeats, as an id found by several keys
+		}
+		sorted := slices.Sorted(slices.Values(m))
+		k := newest(m, keepOnStop)
+		got := slices.Sorted(slices.Values(m[:k]))
+		if wantK := min(keepOnStop, n); k != wantK || !slices.Equal(got, sorted[n-wantK:]) {
+			t.Errorf("n=%d: newest kept %v, want %v", n, got, sorted[n-wantK:])
+		}
+	}
+}
