@@ -114,13 +114,8 @@ type Aggregator struct {
 	rndMu sync.Mutex
 	rnd   *rand.Rand
 
-	// analyzers gates parsing and signing to one feed per core, and lends
-	// each such slot its text analyser (whose memory is reused from feed
-	// to feed). Workers are many so that slow servers overlap, but a
-	// fetched body is small next to what parsing and text analysis make of
-	// it (five to ten times its size); letting every worker do that at
-	// once only raised peak memory, as the cores cannot run more of it.
-	analyzers chan *dedupe.Analyzer
+	// slots gates parsing and signing to one feed per core (parseSlots).
+	slots *parseSlots
 
 	counters counters
 
@@ -172,10 +167,7 @@ func Open(db *store.DB, opts Options, log *slog.Logger) (*Aggregator, error) {
 		rnd:      rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed)),
 		prepDone: make(chan struct{}),
 	}
-	a.analyzers = make(chan *dedupe.Analyzer, runtime.GOMAXPROCS(0))
-	for range cap(a.analyzers) {
-		a.analyzers <- new(dedupe.Analyzer)
-	}
+	a.slots = newParseSlots(runtime.GOMAXPROCS(0))
 	return a, nil
 }
 

@@ -271,8 +271,8 @@ func TestHostSlotFreedOnceFetched(t *testing.T) {
 	a, db := newTestAggregatorWith(t, Options{Workers: 2, PerHost: 1, Now: func() time.Time { return now }})
 	subscribe(t, db, srv.URL+"/1", srv.URL+"/2")
 	var held []*dedupe.Analyzer
-	for range cap(a.analyzers) {
-		held = append(held, <-a.analyzers)
+	for range cap(a.slots.analyzers) {
+		held = append(held, <-a.slots.analyzers)
 	}
 	polled := make(chan error, 1)
 	go func() { _, err := a.Poll(context.Background(), true, nil); polled <- err }()
@@ -284,7 +284,7 @@ func TestHostSlotFreedOnceFetched(t *testing.T) {
 		}
 	}
 	for _, az := range held {
-		a.analyzers <- az
+		a.slots.analyzers <- az
 	}
 	if err := <-polled; err != nil {
 		t.Fatal(err)
@@ -424,7 +424,17 @@ func TestPollEmptyAndHugeFeeds(t *testing.T) {
 		fmt.Fprintf(&huge, `<item><guid>h%d</guid><title>Entry %d</title><link>https://huge.example/%d</link></item>`, i, i, i)
 	}
 	huge.WriteString(`</channel></rss>`)
+	// A second body over bigBodyBytes: the two wait for the one big-feed
+	// slot in turn, and both land.
+	var huge2 strings.Builder
+	huge2.WriteString(`<rss version="2.0"><channel><title>Huge too</title>`)
+	for i := 0; huge2.Len() <= bigBodyBytes; i++ {
+		fmt.Fprintf(&huge2, `<item><guid>k%d</guid><title>Another entry %d with a longer title</title><link>https://huge2.example/%d</link><description>%s</description></item>`, i, i, i, strings.Repeat("word ", 250))
+	}
+	huge2.WriteString(`</channel></rss>`)
+	n2 := strings.Count(huge2.String(), "<item>")
 	mux := http.NewServeMux()
+	mux.HandleFunc("/huge2", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, huge2.String()) })
 	mux.HandleFunc("/empty", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `<rss version="2.0"><channel><title>Empty</title></channel></rss>`)
 	})
@@ -433,13 +443,13 @@ func TestPollEmptyAndHugeFeeds(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	a, db := newTestAggregator(t, func() time.Time { return now })
-	subscribe(t, db, srv.URL+"/empty", srv.URL+"/huge", srv.URL+"/ok")
+	subscribe(t, db, srv.URL+"/empty", srv.URL+"/huge", srv.URL+"/huge2", srv.URL+"/ok")
 	sum, err := a.Poll(context.Background(), true, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Fetched != 3 || sum.NewItems != 50003 || len(sum.Failed) != 0 {
-		t.Fatalf("summary = %+v, want 3 fetched and 50,003 new items", sum)
+	if sum.Fetched != 4 || sum.NewItems != 50003+n2 || len(sum.Failed) != 0 {
+		t.Fatalf("summary = %+v, want 4 fetched and %d new items", sum, 50003+n2)
 	}
 	if f := feedByURL(t, db, srv.URL+"/empty"); f.LastError != "" || f.Title != "Empty" {
 		t.Errorf("empty feed recorded as %+v", f)

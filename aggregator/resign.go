@@ -176,13 +176,13 @@ func (a *Aggregator) resignInput(tx *store.Tx, feeds map[uint64]*feedReading, id
 // requires: on the 50,000-item benchmark database signing again took
 // 4.9–6.0 s this way against 7.0–7.5 s on one core.
 func (a *Aggregator) signAll(jobs []resignJob) error {
-	workers := min(cap(a.analyzers), len(jobs))
+	workers := min(cap(a.slots.analyzers), len(jobs))
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			az := <-a.analyzers
-			defer func() { az.Reset(); a.analyzers <- az }()
+			az := <-a.slots.analyzers
+			defer func() { az.Reset(); a.slots.analyzers <- az }()
 			for i := w; i < len(jobs); i += workers {
 				j := &jobs[i]
 				sig, err := dedupe.SignText(a.opts.Dedupe, az.Analyze(j.doc), j.bp).MarshalBinary()

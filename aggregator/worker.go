@@ -60,13 +60,12 @@ func (a *Aggregator) fetchFeed(ctx context.Context, f store.Feed, fetched func()
 		res.feed, res.notModified = f, true
 		return res, done
 	}
-	var az *dedupe.Analyzer
-	select {
-	case az = <-a.analyzers:
-	case <-ctx.Done():
+	az, release, err := a.slots.acquire(ctx, len(resp.Body))
+	if err != nil {
+		a.fetcher.Release(resp)
 		return feedResult{feed: f, cancelled: true}, done
 	}
-	done = func() { az.Reset(); a.analyzers <- az }
+	done = release
 	parsed, err := Parse(resp.Body, resp.ContentType, f.URL, now)
 	a.fetcher.Release(resp) // parsed holds copies of what it needs
 	if err != nil {
