@@ -187,12 +187,13 @@ func (a *Aggregator) Prepare(ctx context.Context) error {
 }
 
 // ready returns nil once Prepare has succeeded, ErrPreparing while it has
-// not finished, or the error it failed with.
+// not finished, or the error it failed with (no longer ErrPreparing: it
+// will not be retried by this Aggregator).
 func (a *Aggregator) ready() error {
 	select {
 	case <-a.prepDone:
 		if a.prepErr != nil {
-			return fmt.Errorf("%w: %w", ErrPreparing, a.prepErr)
+			return fmt.Errorf("fingerprint index not prepared: %w", a.prepErr)
 		}
 		return nil
 	default:

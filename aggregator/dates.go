@@ -20,25 +20,32 @@ func looseDate(s string) (time.Time, bool) {
 		s = s[:i] // "+0100 (CET)"
 	}
 	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ' ' || r == ',' || r == '\t' })
+	// "mar" is Tuesday in French, Spanish and Italian and March in other
+	// languages: it is the month only when nothing else gives the month
+	// (another month name, a numeric date) and no later "mar" follows.
 	var toks []string
-	months, ambiguous := 0, 0
+	months, lastAmbiguous, numericDate := 0, -1, false
 	for _, t := range f {
 		t = strings.TrimSuffix(t, ".")
 		if _, ok := monthNames[t]; ok {
-			months++
 			if weekdayNames[t] {
-				ambiguous++
+				lastAmbiguous = len(toks)
+			} else {
+				months++
 			}
+		}
+		if strings.Count(t, ".") == 2 || strings.Count(t, "/") == 2 || strings.Count(t, "-") == 2 {
+			numericDate = true
 		}
 		toks = append(toks, t)
 	}
 	var out []string
-	for _, t := range toks {
+	for i, t := range toks {
 		m, isMonth := monthNames[t]
 		switch {
 		case t == "-" || t == "at" || t == "um" || t == "à" || t == "klo" || t == "kl":
 			continue
-		case isMonth && (!weekdayNames[t] || months-ambiguous == 0):
+		case isMonth && (!weekdayNames[t] || months == 0 && !numericDate && i == lastAmbiguous):
 			out = append(out, m)
 		case weekdayNames[t]:
 			continue
@@ -107,9 +114,8 @@ var monthNames = func() map[string]string {
 	return m
 }()
 
-// weekdayNames are day names and abbreviations in the same languages;
-// "mar" is Tuesday in French, Spanish and Italian and March in others, so
-// it counts as a month only when no other month name is in the date.
+// weekdayNames are day names and abbreviations in the same languages
+// (see looseDate for "mar", both a day and a month).
 var weekdayNames = func() map[string]bool {
 	m := map[string]bool{}
 	for _, n := range strings.Fields(`mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday

@@ -32,6 +32,17 @@ func TestLooseDates(t *testing.T) {
 			t.Errorf("looseDate(%q) = %v, %v; want %v", s, got, ok, want)
 		}
 	}
+	for _, s := range []string{"mar., 01.12.2026 10:00", "mar, 1 mar 2026 10:00", "Mar 1, 2026 10:00"} {
+		if _, ok := looseDate(s); !ok {
+			t.Errorf("looseDate(%q) unread", s)
+		}
+	}
+	if got, _ := looseDate("mar., 01.12.2026 10:00"); got.Month() != time.December {
+		t.Errorf("looseDate(mar., 01.12.2026) = %v, want December (mar is Tuesday there)", got)
+	}
+	if got, _ := looseDate("mar, 1 mar 2026 10:00"); got.Month() != time.March {
+		t.Errorf("looseDate(mar, 1 mar 2026) = %v, want March", got)
+	}
 	if got, ok := looseDate("1.12.2026"); !ok || !got.Equal(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("looseDate(1.12.2026) = %v, %v", got, ok)
 	}

@@ -625,7 +625,9 @@ func (x *Index) grown(n int) int {
 // share as their minimum, or a story copied by very many feeds: only its
 // keepOnStop newest matches are candidates.
 // maxFingerprintMatches bounds the items each table of the body
-// fingerprint nominates: its newest matches only (ids grow with time).
+// fingerprint nominates: the matches added to the index last (in arrival
+// order, except that an item signed again when it changed counts as added
+// then).
 // Fingerprints of unrelated texts almost never fall within k bits of each
 // other, so a table matches more than a few items only when they share
 // their body: a feed whose every item repeats one description (a

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -412,6 +413,9 @@ func (t *Tx) ItemMetas(q ItemQuery, fn func(ItemMeta) bool) error {
 // items by id (Fever's since_id and max_id) costs a page, not the whole
 // database, per request.
 func (t *Tx) CanonicalIDs(after, before uint64, desc bool, fn func(id uint64) bool) {
+	if !desc && after == math.MaxUint64 {
+		return // after+1 would wrap to the first item
+	}
 	c := t.b(bucketItems).Cursor()
 	links := t.b(bucketLinks)
 	var k []byte

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -698,6 +699,7 @@ func TestCanonicalIDsPageByArrival(t *testing.T) {
 		{"from the start", 0, 0, false, 10, []uint64{ids[0], ids[1], ids[2], ids[4], ids[5]}},
 		{"since an id, two at a time", ids[1], 0, false, 2, []uint64{ids[2], ids[4]}},
 		{"since the last", ids[5], 0, false, 10, nil},
+		{"since the largest id there can be", math.MaxUint64, 0, false, 10, nil},
 		{"below an id, downwards", 0, ids[5], true, 10, []uint64{ids[4], ids[2], ids[1], ids[0]}},
 		{"below a copy's id", 0, ids[3], true, 2, []uint64{ids[2], ids[1]}},
 		{"below an id past the last", 0, ids[5] + 100, true, 1, []uint64{ids[5]}},

@@ -43,11 +43,17 @@ func serveCmd() command {
 						cancel() // a listener that cannot start stops the scheduler too
 					}()
 					// Run returns once ctx is cancelled and the poll in progress has
-					// committed what it fetched; the deferred Close then releases the file.
-					if err := agg.Run(ctx); err != nil {
-						return err
+					// committed what it fetched, or when preparing the index
+					// failed; either way the HTTP server is shut down (its
+					// requests finished) before the deferred Close releases
+					// the file.
+					runErr := agg.Run(ctx)
+					cancel()
+					err = <-httpErr
+					if runErr != nil {
+						return runErr
 					}
-					if err := <-httpErr; err != nil {
+					if err != nil {
 						return err
 					}
 					a.log.Info("feedfold stopped cleanly")
