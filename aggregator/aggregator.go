@@ -150,7 +150,8 @@ func New(ctx context.Context, db *store.DB, opts Options, log *slog.Logger) (*Ag
 // Subscribe, Unsubscribe, UpdateFeed, SetCategoryScope and Purge return
 // ErrPreparing. serve opens this way so that reader apps are answered from
 // the first second, while the first start after an upgrade signs every
-// stored item again (a minute per 200,000 items) and a large index loads.
+// stored item again (about half a minute per 200,000 items) and a large
+// index loads.
 func Open(db *store.DB, opts Options, log *slog.Logger) (*Aggregator, error) {
 	opts.setDefaults()
 	if err := opts.Dedupe.Validate(); err != nil {

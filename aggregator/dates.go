@@ -57,6 +57,9 @@ func looseDate(s string) (time.Time, bool) {
 			out = append(out, t)
 		}
 	}
+	if len(out) == 0 {
+		return time.Time{}, false
+	}
 	norm := strings.Join(out, " ")
 	for _, d := range looseDateLayouts {
 		for _, tm := range looseTimeLayouts {

@@ -266,9 +266,6 @@ func legacyContentHash(it store.Item) uint64 {
 // parsedLoosely is looseDate for a date gofeed could not read, nil when
 // there is none or it cannot be read either.
 func parsedLoosely(s string) *time.Time {
-	if strings.TrimSpace(s) == "" {
-		return nil
-	}
 	if t, ok := looseDate(s); ok {
 		return &t
 	}

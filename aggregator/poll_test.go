@@ -66,7 +66,7 @@ func openTestAggregator(t *testing.T, path string, opts Options) (*Aggregator, *
 	return a, db
 }
 
-func subscribe(t *testing.T, db *store.DB, urls ...string) {
+func subscribe(t testing.TB, db *store.DB, urls ...string) {
 	t.Helper()
 	err := db.Update(func(tx *store.Tx) error {
 		for _, u := range urls {

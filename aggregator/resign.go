@@ -181,8 +181,8 @@ func (a *Aggregator) signAll(jobs []resignJob) error {
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			az := <-a.slots.analyzers
-			defer func() { az.Reset(); a.slots.analyzers <- az }()
+			az, release, _ := a.slots.acquire(context.Background(), 0) // waits for nothing but a core
+			defer release()
 			for i := w; i < len(jobs); i += workers {
 				j := &jobs[i]
 				sig, err := dedupe.SignText(a.opts.Dedupe, az.Analyze(j.doc), j.bp).MarshalBinary()

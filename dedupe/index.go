@@ -612,6 +612,19 @@ func (x *Index) grown(n int) int {
 	return n + pendingLimit(n)
 }
 
+// maxFingerprintMatches bounds the items each table of the body
+// fingerprint nominates: the matches added to the index last (in arrival
+// order, except that an item signed again when it changed counts as added
+// then). Fingerprints of unrelated texts almost never fall within k bits of each
+// other, so a table matches more than a few items only when they share
+// their body: a feed whose every item repeats one description (a
+// podcast's show notes, a shop's terms), or a story copied by very many
+// feeds. Every one of them was verified against every new one: a first
+// poll of 2,000 such items took 3.4 s, of 9,000 about a minute. As for a
+// stop key, a story copied that widely is found through its latest copies
+// (one is enough: the item joins their cluster).
+const maxFingerprintMatches = 64
+
 // MinHash keys. A signature's sketch holds the smallest hashes of its
 // shingles; two texts share their smallest shingle hash with probability
 // equal to their shingles' Jaccard similarity (min-wise hashing), so
@@ -624,20 +637,6 @@ func (x *Index) grown(n int) int {
 // maxKeyMatches is a stop-shingle ("said on tuesday") that many items
 // share as their minimum, or a story copied by very many feeds: only its
 // keepOnStop newest matches are candidates.
-// maxFingerprintMatches bounds the items each table of the body
-// fingerprint nominates: the matches added to the index last (in arrival
-// order, except that an item signed again when it changed counts as added
-// then).
-// Fingerprints of unrelated texts almost never fall within k bits of each
-// other, so a table matches more than a few items only when they share
-// their body: a feed whose every item repeats one description (a
-// podcast's show notes, a shop's terms), or a story copied by very many
-// feeds. Every one of them was verified against every new one: a first
-// poll of 2,000 such items took 3.4 s, of 9,000 about a minute. As for a
-// stop key, a story copied that widely is found through its latest copies
-// (one is enough: the item joins their cluster).
-const maxFingerprintMatches = 64
-
 const (
 	IndexedMinHashes = 3
 	QueriedMinHashes = 4

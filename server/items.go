@@ -171,7 +171,7 @@ func (s *Server) listItems(w http.ResponseWriter, r *http.Request) {
 	err = s.db.View(func(tx *store.Tx) error {
 		fc := &feedCache{tx: tx, feeds: map[uint64]store.Feed{}}
 		q := store.ItemQuery{Feed: p.feed, Before: p.before, BeforeID: p.beforeID}
-		var err error
+		var itemErr error
 		walkErr := tx.ItemMetas(q, func(it store.ItemMeta) bool {
 			if !p.since.IsZero() && it.Published.Before(p.since) {
 				return false // newest first: everything after is older
@@ -188,15 +188,15 @@ func (s *Server) listItems(w http.ResponseWriter, r *http.Request) {
 				next = fmt.Sprintf("%d-%d", last.Published.UnixNano(), last.ID)
 				return false
 			}
-			full, ierr := tx.Item(it.ID)
-			if ierr != nil {
-				err = ierr
+			full, err := tx.Item(it.ID)
+			if err != nil {
+				itemErr = err
 				return false
 			}
 			out = append(out, s.itemOf(tx, fc, full, false))
 			return true
 		})
-		return errors.Join(walkErr, err)
+		return errors.Join(walkErr, itemErr)
 	})
 	if err != nil {
 		writeError(w, statusOf(err), errors.New("listing items failed"))

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"math"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // InsertItem stores a new item, assigning it.ID, and indexes it by feed
@@ -428,27 +426,15 @@ func (t *Tx) CanonicalIDs(after, before uint64, desc bool, fn func(id uint64) bo
 	} else {
 		k, _ = c.Seek(u64(after + 1))
 	}
-	for ; k != nil; k = step(c, desc) {
-		id := getU64(k)
-		if desc && id >= before || !desc && id <= after {
-			continue
-		}
-		if links.Get(k) != nil {
-			continue
-		}
-		if !fn(id) {
+	next := c.Next
+	if desc {
+		next = c.Prev
+	}
+	for ; k != nil; k, _ = next() {
+		if links.Get(k) == nil && !fn(getU64(k)) {
 			return
 		}
 	}
-}
-
-func step(c *bolt.Cursor, desc bool) []byte {
-	if desc {
-		k, _ := c.Prev()
-		return k
-	}
-	k, _ := c.Next()
-	return k
 }
 
 // IsCanonical reports whether the item id is stored and no copy of
